@@ -12,7 +12,7 @@ namespace {
 
 // A log line built in pieces; the console takes at most ~500 bytes per line.
 struct Line {
-    char buf[400];
+    char buf[400] = {};
     size_t len = 0;
     void add(const char *fmt, ...) __attribute__((format(printf, 2, 3))) {
         if (len + 1 >= sizeof(buf))
@@ -34,7 +34,9 @@ void add_gas(Line &l, const Gas &g) {
         l.add("space %u:%#llx", g.space_id, (unsigned long long)g.address);
 }
 
-void log_tables(const Info &info) {
+using Emit = void (*)(const char *line, void *ctx);
+
+void tables_line(const Info &info, Emit emit, void *ctx) {
     Line l;
     if (info.rsdp_phys)
         l.add("acpi: RSDP rev %u at %#llx", info.rsdp_revision, (unsigned long long)info.rsdp_phys);
@@ -43,12 +45,12 @@ void log_tables(const Info &info) {
     l.add(" [%s], %s, %zu tables:", info.oem_id, info.xsdt ? "XSDT" : "RSDT", info.table_count);
     for (size_t i = 0; i < info.table_count; i++)
         l.add(" %s%s", info.tables[i].signature, info.tables[i].valid ? "" : "(bad)");
-    log_info("%s", l.buf);
+    emit(l.buf, ctx);
 }
 
-void log_interrupts(const MadtInfo &m) {
+void interrupts_line(const MadtInfo &m, Emit emit, void *ctx) {
     if (!m.present) {
-        log_info("acpi: no MADT");
+        emit("acpi: no MADT", ctx);
         return;
     }
     constexpr size_t kListed = 32;
@@ -74,10 +76,10 @@ void log_interrupts(const MadtInfo &m) {
               m.ioapics[i].gsi_base);
     l.add(", %zu overrides, LAPIC %#llx%s", m.override_count, (unsigned long long)m.lapic_address,
           m.pcat_compat ? ", 8259" : "");
-    log_info("%s", l.buf);
+    emit(l.buf, ctx);
 }
 
-void log_power(const Info &info) {
+void power_line(const Info &info, Emit emit, void *ctx) {
     const FadtInfo &f = info.fadt;
     Line l;
     if (!f.present) {
@@ -106,19 +108,24 @@ void log_power(const Info &info) {
         l.add(", no \\_S5_ (S5 type 0 assumed)");
     if (info.hpet_present)
         l.add(", HPET at %#llx", (unsigned long long)info.hpet_address);
-    log_info("%s", l.buf);
+    emit(l.buf, ctx);
 }
 
 } // namespace
 
-void log_summary(const Info &info) {
+void summary_lines(const Info &info, void (*emit)(const char *line, void *ctx), void *ctx) {
     if (!info.found) {
-        log_warn("acpi: no usable tables; no SMP, power-off or ACPI reset");
+        emit("acpi: no usable tables; no SMP, power-off or ACPI reset", ctx);
         return;
     }
-    log_tables(info);
-    log_interrupts(info.madt);
-    log_power(info);
+    tables_line(info, emit, ctx);
+    interrupts_line(info.madt, emit, ctx);
+    power_line(info, emit, ctx);
+}
+
+void log_summary(const Info &info) {
+    summary_lines(
+        info, [](const char *line, void *) { log_info("%s", line); }, nullptr);
 }
 
 } // namespace acpi

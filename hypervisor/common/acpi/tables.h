@@ -180,7 +180,9 @@ bool parse_hpet(const uint8_t *table, uint32_t length, uint64_t *address);
 // tags 14/15), or nullptr/0 to scan memory. *out is fully overwritten. Returns out->found.
 bool parse(const PhysAccess &mem, const void *rsdp_copy, size_t rsdp_len, Info *out);
 
-// The boot log summary: tables, CPUs and IOAPICs, power registers.
+// The boot log summary: tables, CPUs and IOAPICs, power registers. summary_lines hands
+// the same lines to emit, one at a time, without the console.
 void log_summary(const Info &info);
+void summary_lines(const Info &info, void (*emit)(const char *line, void *ctx), void *ctx);
 
 } // namespace acpi
