@@ -55,4 +55,13 @@ class BuddyAllocator {
 // The hypervisor's allocator over frame_table().
 BuddyAllocator &buddy();
 
+// Blocks for the hypervisor itself (defined in pages.cpp): owned by DOMID_XEN and
+// addressed through the direct map.
+// 2^order pages below max_mfn_exclusive, or nullptr.
+void *alloc_pages(unsigned order, uint64_t max_mfn_exclusive = ~0ull);
+// Returns a block from alloc_pages; nullptr is ignored.
+void free_pages(void *pages, unsigned order);
+// One zero-filled page, or nullptr.
+void *alloc_zeroed_page();
+
 } // namespace memory
