@@ -59,14 +59,17 @@ void BuddyAllocator::add_free_range(uint64_t first_mfn, uint64_t count) {
     uint64_t end = first_mfn + count;
     ASSERT(end >= first_mfn && end <= frames_->frame_count());
     PageInfo *first = count ? frames_->page(first_mfn) : nullptr;
-    // Check everything before changing anything, so a caught misuse leaves no trace.
+    // One pass (this is most of boot time at 16 GiB); a caught misuse is rolled back so
+    // it leaves no trace.
     for (uint64_t i = 0; i < count; i++) {
-        if (first[i].state != FrameState::reserved)
-            panic("buddy: frame %#lx added twice (state %u)", first_mfn + i,
-                  static_cast<unsigned>(first[i].state));
-    }
-    for (uint64_t i = 0; i < count; i++)
+        if (first[i].state != FrameState::reserved) {
+            unsigned found = static_cast<unsigned>(first[i].state);
+            for (uint64_t j = 0; j < i; j++)
+                first[j].state = FrameState::reserved;
+            panic("buddy: frame %#lx added twice (state %u)", first_mfn + i, found);
+        }
         reset_free_frame(first[i]);
+    }
     total_pages_ += count;
     free_pages_ += count;
     // Maximal aligned blocks, so boot is O(frames) plus O(log) per block.
