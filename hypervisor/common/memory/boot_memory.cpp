@@ -15,6 +15,8 @@ struct Plan {
     RangeSet available; // usable less reserved, frame 0 and (once placed) the table
     BootMemoryLayout layout = {};
 };
+// 4 KiB, kept off the boot stack; boot is single-threaded.
+constinit Plan g_plan;
 
 const char *make_plan(const BootMemoryInput &in, Plan *plan) {
     plan->usable.clear();
@@ -57,7 +59,7 @@ const char *make_plan(const BootMemoryInput &in, Plan *plan) {
 } // namespace
 
 const char *plan_memory(const BootMemoryInput &in, BootMemoryLayout *out) {
-    static constinit Plan plan; // 4 KiB: kept off the boot stack; boot is single-threaded
+    Plan &plan = g_plan;
     const char *err = make_plan(in, &plan);
     if (!err)
         *out = plan.layout;
@@ -66,7 +68,7 @@ const char *plan_memory(const BootMemoryInput &in, BootMemoryLayout *out) {
 
 const char *setup_memory(const BootMemoryInput &in, PhysMapFn map, FrameTable *frames,
                          BuddyAllocator *alloc, BootMemoryLayout *out) {
-    static constinit Plan plan;
+    Plan &plan = g_plan;
     if (const char *err = make_plan(in, &plan))
         return err;
     BootMemoryLayout &l = plan.layout;

@@ -63,12 +63,13 @@ struct Heap::Slab {
         return (sizeof(Slab) + size - 1) & ~(size - 1);
     }
 };
+
 Heap &heap() {
     return g_heap;
 }
 
 void Heap::init(const PageSource *source) {
-    static_assert(sizeof(Slab) == 32); // the 16- and 32-byte classes lose two slots
+    static_assert(sizeof(Slab) == 32); // the header costs one slot (two of 16 bytes)
     lib::LockGuard guard(lock_);
     source_ = source;
     for (Slab *&s : partial_)
