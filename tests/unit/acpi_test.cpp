@@ -15,36 +15,36 @@ using Bytes = std::vector<uint8_t>;
 
 // ---- building firmware images ----
 
-void put8(Bytes &b, uint8_t v) {
+void put8(Bytes& b, uint8_t v) {
     b.push_back(v);
 }
-void put16(Bytes &b, uint16_t v) {
+void put16(Bytes& b, uint16_t v) {
     for (int i = 0; i < 2; i++)
         b.push_back(uint8_t(v >> (8 * i)));
 }
-void put32(Bytes &b, uint32_t v) {
+void put32(Bytes& b, uint32_t v) {
     for (int i = 0; i < 4; i++)
         b.push_back(uint8_t(v >> (8 * i)));
 }
-void put64(Bytes &b, uint64_t v) {
+void put64(Bytes& b, uint64_t v) {
     for (int i = 0; i < 8; i++)
         b.push_back(uint8_t(v >> (8 * i)));
 }
-void put_gas(Bytes &b, uint8_t space, uint8_t width, uint8_t access, uint64_t addr) {
+void put_gas(Bytes& b, uint8_t space, uint8_t width, uint8_t access, uint64_t addr) {
     put8(b, space);
     put8(b, width);
     put8(b, 0);
     put8(b, access);
     put64(b, addr);
 }
-void put_str(Bytes &b, const char *s) {
+void put_str(Bytes& b, const char* s) {
     b.insert(b.end(), s, s + strlen(s));
 }
-void set32(Bytes &b, size_t off, uint32_t v) {
+void set32(Bytes& b, size_t off, uint32_t v) {
     for (int i = 0; i < 4; i++)
         b[off + i] = uint8_t(v >> (8 * i));
 }
-void fix_checksum(Bytes &b, size_t checksum_off, size_t len) {
+void fix_checksum(Bytes& b, size_t checksum_off, size_t len) {
     b[checksum_off] = 0;
     uint8_t sum = 0;
     for (size_t i = 0; i < len; i++)
@@ -53,7 +53,7 @@ void fix_checksum(Bytes &b, size_t checksum_off, size_t len) {
 }
 
 // A table: 36-byte header (length and checksum filled in) followed by body.
-Bytes table(const char *sig, uint8_t revision, const Bytes &body) {
+Bytes table(const char* sig, uint8_t revision, const Bytes& body) {
     Bytes t;
     put_str(t, sig);
     put32(t, 0); // length, below
@@ -91,7 +91,7 @@ Bytes rsdp(uint8_t revision, uint32_t rsdt, uint64_t xsdt) {
     return r;
 }
 
-Bytes root(const char *sig, const std::vector<uint64_t> &entries) {
+Bytes root(const char* sig, const std::vector<uint64_t>& entries) {
     Bytes body;
     for (uint64_t e : entries) {
         if (sig[0] == 'X')
@@ -127,11 +127,11 @@ Bytes iso(uint8_t irq, uint32_t gsi, uint16_t flags) {
     put16(e, flags);
     return e;
 }
-Bytes madt(uint32_t lapic_addr, uint32_t flags, const std::vector<Bytes> &entries) {
+Bytes madt(uint32_t lapic_addr, uint32_t flags, const std::vector<Bytes>& entries) {
     Bytes body;
     put32(body, lapic_addr);
     put32(body, flags);
-    for (const Bytes &e : entries)
+    for (const Bytes& e : entries)
         body.insert(body.end(), e.begin(), e.end());
     return table("APIC", 3, body);
 }
@@ -145,14 +145,14 @@ struct FadtSpec {
     Bytes reset;      // a GAS, or empty for all zero
     uint8_t reset_value = 0;
 };
-Bytes fadt(const FadtSpec &s) {
+Bytes fadt(const FadtSpec& s) {
     Bytes b(s.length - 36, 0);
     auto at = [&](size_t off) { return off - 36; };
     auto w32 = [&](size_t off, uint32_t v) {
         if (off + 4 <= s.length)
             set32(b, at(off), v);
     };
-    auto wbytes = [&](size_t off, const Bytes &v) {
+    auto wbytes = [&](size_t off, const Bytes& v) {
         if (off + v.size() <= s.length)
             std::copy(v.begin(), v.end(), b.begin() + at(off));
     };
@@ -182,7 +182,7 @@ Bytes gas(uint8_t space, uint8_t width, uint8_t access, uint64_t addr) {
 }
 
 // AML for Name(\_S5_, Package(n){elements...}) with PkgLength in `pkg_bytes` bytes.
-Bytes s5_aml(const Bytes &elements, uint8_t count, int pkg_bytes = 1, bool root = false) {
+Bytes s5_aml(const Bytes& elements, uint8_t count, int pkg_bytes = 1, bool root = false) {
     Bytes a{0x08};
     if (root)
         a.push_back('\\');
@@ -204,23 +204,23 @@ Bytes s5_aml(const Bytes &elements, uint8_t count, int pkg_bytes = 1, bool root 
 // Physical memory 0 .. 2 MiB; mapping outside it fails like unreachable memory.
 struct PhysMem {
     Bytes mem = Bytes(2 << 20, 0);
-    static const void *map(uint64_t phys, size_t len, void *ctx) {
-        auto self = static_cast<PhysMem *>(ctx);
+    static const void* map(uint64_t phys, size_t len, void* ctx) {
+        auto self = static_cast<PhysMem*>(ctx);
         if (phys > self->mem.size() || len > self->mem.size() - phys)
             return nullptr;
         return self->mem.data() + phys;
     }
     acpi::PhysAccess access() { return acpi::PhysAccess{map, this}; }
-    void put(uint64_t phys, const Bytes &b) { std::copy(b.begin(), b.end(), mem.begin() + phys); }
+    void put(uint64_t phys, const Bytes& b) { std::copy(b.begin(), b.end(), mem.begin() + phys); }
 };
 
 // acpi::find_s5 on an exact-size heap copy, so ASan catches any read past the end.
-acpi::SleepType s5_of(const Bytes &aml) {
+acpi::SleepType s5_of(const Bytes& aml) {
     std::unique_ptr<uint8_t[]> exact(new uint8_t[aml.size()]);
     std::copy(aml.begin(), aml.end(), exact.get());
     return acpi::find_s5(exact.get(), aml.size());
 }
-bool madt_of(const Bytes &t, acpi::MadtInfo *m) {
+bool madt_of(const Bytes& t, acpi::MadtInfo* m) {
     std::unique_ptr<uint8_t[]> exact(new uint8_t[t.size()]);
     std::copy(t.begin(), t.end(), exact.get());
     return acpi::parse_madt(exact.get(), uint32_t(t.size()), m);
@@ -297,7 +297,7 @@ TEST_F(Acpi, NoRsdpAnywhere) {
 // ---- root tables ----
 
 // Two MADTs: the XSDT names one with 2 CPUs, the RSDT one with 1.
-void two_roots(PhysMem &pm) {
+void two_roots(PhysMem& pm) {
     pm.put(kMadt, madt(0xfee00000, 1, {lapic(0, 0, 1), lapic(1, 1, 1)}));
     pm.put(kMadt2, madt(0xfee00000, 1, {lapic(0, 0, 1)}));
     pm.put(kXsdt, root("XSDT", {kMadt}));
@@ -381,7 +381,7 @@ TEST_F(Acpi, MadtCpusIoApicsOverrides) {
                     x2apic(2, 1, 7),   // duplicate of APIC id 2: ignored
                     ioapic(0, 0xfec00000, 0), iso(0, 2, 0), iso(9, 9, 0xd), nmi_src, lapic_nmi});
     ASSERT_TRUE(madt_of(t, madt_.get()));
-    const acpi::MadtInfo &m = *madt_;
+    const acpi::MadtInfo& m = *madt_;
     EXPECT_TRUE(m.present);
     EXPECT_FALSE(m.truncated);
     EXPECT_EQ(m.lapic_address, 0xfee00000u);
@@ -467,7 +467,7 @@ TEST_F(Acpi, MadtTooShortRejected) {
 
 // ---- FADT ----
 
-acpi::FadtInfo parse_fadt(const Bytes &t) {
+acpi::FadtInfo parse_fadt(const Bytes& t) {
     acpi::FadtInfo f;
     std::unique_ptr<uint8_t[]> exact(new uint8_t[t.size()]);
     std::copy(t.begin(), t.end(), exact.get());
@@ -588,7 +588,7 @@ TEST_F(Acpi, S5DecoysAndTruncationAreNotMatches) {
 
 // ---- the whole thing, shaped like QEMU q35's tables ----
 
-void q35_like(PhysMem &pm, bool with_s5) {
+void q35_like(PhysMem& pm, bool with_s5) {
     Bytes dsdt_body = {0x10, 0x05, '_', 'S', 'B', '_'};
     if (with_s5) {
         Bytes s5 = s5_aml({0x0a, 0x00, 0x00, 0x00, 0x00}, 4, 1, true);
@@ -617,12 +617,12 @@ void q35_like(PhysMem &pm, bool with_s5) {
     pm.put(0xf5200, rsdp(2, 0, kXsdt));
 }
 
-std::vector<std::string> summary(const acpi::Info &info) {
+std::vector<std::string> summary(const acpi::Info& info) {
     std::vector<std::string> lines;
     acpi::summary_lines(
         info,
-        [](const char *line, void *ctx) {
-            static_cast<std::vector<std::string> *>(ctx)->push_back(line);
+        [](const char* line, void* ctx) {
+            static_cast<std::vector<std::string>*>(ctx)->push_back(line);
         },
         &lines);
     return lines;
@@ -631,7 +631,7 @@ std::vector<std::string> summary(const acpi::Info &info) {
 TEST_F(Acpi, WholeParseLikeQemuQ35) {
     q35_like(pm_, true);
     ASSERT_TRUE(acpi::parse(pm_.access(), nullptr, 0, info_.get()));
-    const acpi::Info &i = *info_;
+    const acpi::Info& i = *info_;
     EXPECT_EQ(i.table_count, 4u);
     EXPECT_EQ(i.madt.cpu_count, 2u);
     EXPECT_EQ(i.madt.override_count, 5u);

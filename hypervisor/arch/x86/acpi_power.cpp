@@ -26,7 +26,7 @@ bool reachable(uint64_t phys, uint64_t len) {
     return phys <= end && len <= end - phys;
 }
 
-const void *map_phys(uint64_t phys, size_t len, void *) {
+const void* map_phys(uint64_t phys, size_t len, void*) {
     return reachable(phys, len) ? phys_to_virt(phys) : nullptr;
 }
 
@@ -38,7 +38,7 @@ void io_wait_us(unsigned us) {
 
 // ---- Generic Address Structure access (I/O port, memory, PCI config space) ----
 
-unsigned gas_bytes(const acpi::Gas &g, unsigned fallback) {
+unsigned gas_bytes(const acpi::Gas& g, unsigned fallback) {
     if (g.access_size >= 1 && g.access_size <= 4)
         return 1u << (g.access_size - 1);
     switch (g.bit_width) {
@@ -62,7 +62,7 @@ uint16_t pci_config_select(uint64_t address) {
     return uint16_t(0xcfc + (reg & 3));
 }
 
-bool gas_write(const acpi::Gas &g, uint64_t value, unsigned fallback_bytes) {
+bool gas_write(const acpi::Gas& g, uint64_t value, unsigned fallback_bytes) {
     unsigned bytes = gas_bytes(g, fallback_bytes);
     value <<= g.bit_offset;
     switch (g.space()) {
@@ -79,15 +79,15 @@ bool gas_write(const acpi::Gas &g, uint64_t value, unsigned fallback_bytes) {
     case acpi::Space::memory: {
         if (!reachable(g.address, bytes))
             return false;
-        void *p = phys_to_virt(g.address);
+        void* p = phys_to_virt(g.address);
         if (bytes == 1)
-            *static_cast<volatile uint8_t *>(p) = uint8_t(value);
+            *static_cast<volatile uint8_t*>(p) = uint8_t(value);
         else if (bytes == 2)
-            *static_cast<volatile uint16_t *>(p) = uint16_t(value);
+            *static_cast<volatile uint16_t*>(p) = uint16_t(value);
         else if (bytes == 4)
-            *static_cast<volatile uint32_t *>(p) = uint32_t(value);
+            *static_cast<volatile uint32_t*>(p) = uint32_t(value);
         else
-            *static_cast<volatile uint64_t *>(p) = value;
+            *static_cast<volatile uint64_t*>(p) = value;
         return true;
     }
     case acpi::Space::pci_config: // only used for byte-wide reset registers
@@ -97,18 +97,18 @@ bool gas_write(const acpi::Gas &g, uint64_t value, unsigned fallback_bytes) {
     return false;
 }
 
-bool gas_read(const acpi::Gas &g, uint64_t *value, unsigned fallback_bytes) {
+bool gas_read(const acpi::Gas& g, uint64_t* value, unsigned fallback_bytes) {
     unsigned bytes = gas_bytes(g, fallback_bytes);
     uint64_t v;
     if (g.space() == acpi::Space::io) {
         auto port = static_cast<uint16_t>(g.address);
         v = bytes == 1 ? inb(port) : bytes == 2 ? inw(port) : inl(port);
     } else if (g.space() == acpi::Space::memory && reachable(g.address, bytes)) {
-        const void *p = phys_to_virt(g.address);
-        v = bytes == 1   ? *static_cast<const volatile uint8_t *>(p)
-            : bytes == 2 ? *static_cast<const volatile uint16_t *>(p)
-            : bytes == 4 ? *static_cast<const volatile uint32_t *>(p)
-                         : *static_cast<const volatile uint64_t *>(p);
+        const void* p = phys_to_virt(g.address);
+        v = bytes == 1   ? *static_cast<const volatile uint8_t*>(p)
+            : bytes == 2 ? *static_cast<const volatile uint16_t*>(p)
+            : bytes == 4 ? *static_cast<const volatile uint32_t*>(p)
+                         : *static_cast<const volatile uint64_t*>(p);
     } else {
         return false;
     }
@@ -127,7 +127,7 @@ constexpr uint32_t kSleepCtlSlpEn = 1u << 5;
 
 // Firmware that boots in legacy mode owns the PM registers through SMM until told
 // otherwise; sleeping may be ignored until SCI_EN is set.
-void enter_acpi_mode(const acpi::FadtInfo &f) {
+void enter_acpi_mode(const acpi::FadtInfo& f) {
     uint64_t cnt;
     if (!gas_read(f.pm1a_cnt, &cnt, 2) || (cnt & kSciEn) || !f.smi_cmd || !f.acpi_enable)
         return;
@@ -136,7 +136,7 @@ void enter_acpi_mode(const acpi::FadtInfo &f) {
         io_wait_us(1000);
 }
 
-void sleep_pm1(const acpi::FadtInfo &f, uint8_t typa, uint8_t typb) {
+void sleep_pm1(const acpi::FadtInfo& f, uint8_t typa, uint8_t typb) {
     enter_acpi_mode(f);
     uint64_t a = 0, b = 0;
     gas_read(f.pm1a_cnt, &a, 2);
@@ -158,7 +158,7 @@ void sleep_pm1(const acpi::FadtInfo &f, uint8_t typa, uint8_t typb) {
 // ---- reset methods ----
 
 void reset_acpi() {
-    const acpi::FadtInfo &f = info.fadt;
+    const acpi::FadtInfo& f = info.fadt;
     if (!f.reset_supported)
         return;
     log_info("acpi: reset through register %#llx (space %u) <- %#x",
@@ -196,7 +196,7 @@ void reset_kbc() {
 
 } // namespace
 
-void acpi_init(const void *rsdp_copy, size_t len) {
+void acpi_init(const void* rsdp_copy, size_t len) {
     if (initialised)
         return;
     initialised = true;
@@ -209,19 +209,19 @@ void acpi_init(const void *rsdp_copy, size_t len) {
     }
 }
 
-const acpi::Info &acpi_info() {
+const acpi::Info& acpi_info() {
     return info;
 }
-const acpi::MadtInfo &acpi_madt() {
+const acpi::MadtInfo& acpi_madt() {
     return info.madt;
 }
-const acpi::FadtInfo &acpi_fadt() {
+const acpi::FadtInfo& acpi_fadt() {
     return info.fadt;
 }
 
 void power_off() {
     irq_disable();
-    const acpi::FadtInfo &f = info.fadt;
+    const acpi::FadtInfo& f = info.fadt;
     uint8_t typa = info.s5.slp_typa & 7, typb = info.s5.slp_typb & 7;
     if (f.hw_reduced && f.sleep_control.present()) {
         gas_write(f.sleep_control, (uint32_t(typa) << kSleepCtlSlpTypShift) | kSleepCtlSlpEn, 1);

@@ -46,7 +46,7 @@ enum Offset : uint32_t {
 };
 
 struct Reader {
-    const uint8_t *t;
+    const uint8_t* t;
     uint32_t length;
     bool has(uint32_t off, uint32_t size) const { return off + size <= length; }
     uint8_t u8(uint32_t off) const { return has(off, 1) ? t[off] : 0; }
@@ -73,7 +73,7 @@ struct Reader {
 
 } // namespace
 
-bool parse_fadt(const uint8_t *t, uint32_t length, FadtInfo *f) {
+bool parse_fadt(const uint8_t* t, uint32_t length, FadtInfo* f) {
     memset(f, 0, sizeof(*f));
     Reader r{t, length};
     if (!r.has(kDsdt, 4) || !sig_is(t, "FACP")) {

@@ -7,7 +7,7 @@ namespace acpi {
 
 using namespace detail;
 
-bool parse_hpet(const uint8_t *t, uint32_t length, uint64_t *address) {
+bool parse_hpet(const uint8_t* t, uint32_t length, uint64_t* address) {
     // Event timer block id (4 bytes) at 36, then the base address as a GAS.
     constexpr uint32_t kBase = 40;
     if (length < kBase + kGasSize || !sig_is(t, "HPET"))

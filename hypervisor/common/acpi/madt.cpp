@@ -47,7 +47,7 @@ uint8_t min_length(uint8_t type) {
     }
 }
 
-void add_cpu(MadtInfo *m, uint32_t acpi_id, uint32_t apic_id, uint32_t flags, bool x2apic) {
+void add_cpu(MadtInfo* m, uint32_t acpi_id, uint32_t apic_id, uint32_t flags, bool x2apic) {
     // Firmware may list a CPU both as a local APIC and as an x2APIC: keep the first.
     for (size_t i = 0; i < m->cpu_count; i++)
         if (m->cpus[i].apic_id == apic_id)
@@ -59,7 +59,7 @@ void add_cpu(MadtInfo *m, uint32_t acpi_id, uint32_t apic_id, uint32_t flags, bo
     m->cpus[m->cpu_count++] = Cpu{acpi_id, apic_id, (flags & 1) != 0, (flags & 2) != 0, x2apic};
 }
 
-void add_entry(MadtInfo *m, const uint8_t *e, uint64_t *lapic_override) {
+void add_entry(MadtInfo* m, const uint8_t* e, uint64_t* lapic_override) {
     switch (e[0]) {
     case kLocalApic:
         // APIC id 0xff is the xAPIC broadcast id: a placeholder, never a CPU.
@@ -106,7 +106,7 @@ void add_entry(MadtInfo *m, const uint8_t *e, uint64_t *lapic_override) {
 
 } // namespace
 
-bool parse_madt(const uint8_t *t, uint32_t length, MadtInfo *m) {
+bool parse_madt(const uint8_t* t, uint32_t length, MadtInfo* m) {
     memset(m, 0, sizeof(*m));
     if (length < kMadtEntries || !sig_is(t, "APIC")) {
         log_warn("acpi: MADT too short (%u bytes)", length);

@@ -21,7 +21,7 @@ constexpr uint8_t kRootChar = '\\';
 
 // Reads one integer element at *pos (before end); keeps only the low byte, since
 // SLP_TYP is a 3-bit field. Anything that is not a constant prefix is taken as a raw byte.
-bool read_element(const uint8_t *aml, size_t *pos, size_t end, uint8_t *value) {
+bool read_element(const uint8_t* aml, size_t* pos, size_t end, uint8_t* value) {
     size_t p = *pos;
     if (p >= end)
         return false;
@@ -57,7 +57,7 @@ bool read_element(const uint8_t *aml, size_t *pos, size_t end, uint8_t *value) {
 }
 
 // Parses the package that starts at aml[p] (the PackageOp).
-bool parse_package(const uint8_t *aml, size_t p, size_t length, SleepType *out) {
+bool parse_package(const uint8_t* aml, size_t p, size_t length, SleepType* out) {
     if (p >= length || aml[p] != kPackageOp)
         return false;
     p++;
@@ -87,7 +87,7 @@ bool parse_package(const uint8_t *aml, size_t p, size_t length, SleepType *out) 
 
 } // namespace
 
-SleepType find_s5(const uint8_t *aml, size_t length) {
+SleepType find_s5(const uint8_t* aml, size_t length) {
     for (size_t i = 1; i + 4 <= length; i++) {
         if (aml[i] != '_' || aml[i + 1] != 'S' || aml[i + 2] != '5' || aml[i + 3] != '_')
             continue;

@@ -14,7 +14,7 @@ namespace {
 struct Line {
     char buf[400] = {};
     size_t len = 0;
-    void add(const char *fmt, ...) __attribute__((format(printf, 2, 3))) {
+    void add(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
         if (len + 1 >= sizeof(buf))
             return;
         va_list args;
@@ -25,7 +25,7 @@ struct Line {
     }
 };
 
-void add_gas(Line &l, const Gas &g) {
+void add_gas(Line& l, const Gas& g) {
     if (g.space() == Space::io)
         l.add("%#llx", (unsigned long long)g.address);
     else if (g.space() == Space::memory)
@@ -34,9 +34,9 @@ void add_gas(Line &l, const Gas &g) {
         l.add("space %u:%#llx", g.space_id, (unsigned long long)g.address);
 }
 
-using Emit = void (*)(const char *line, void *ctx);
+using Emit = void (*)(const char* line, void* ctx);
 
-void tables_line(const Info &info, Emit emit, void *ctx) {
+void tables_line(const Info& info, Emit emit, void* ctx) {
     Line l;
     if (info.rsdp_phys)
         l.add("acpi: RSDP rev %u at %#llx", info.rsdp_revision, (unsigned long long)info.rsdp_phys);
@@ -48,7 +48,7 @@ void tables_line(const Info &info, Emit emit, void *ctx) {
     emit(l.buf, ctx);
 }
 
-void interrupts_line(const MadtInfo &m, Emit emit, void *ctx) {
+void interrupts_line(const MadtInfo& m, Emit emit, void* ctx) {
     if (!m.present) {
         emit("acpi: no MADT", ctx);
         return;
@@ -79,8 +79,8 @@ void interrupts_line(const MadtInfo &m, Emit emit, void *ctx) {
     emit(l.buf, ctx);
 }
 
-void power_line(const Info &info, Emit emit, void *ctx) {
-    const FadtInfo &f = info.fadt;
+void power_line(const Info& info, Emit emit, void* ctx) {
+    const FadtInfo& f = info.fadt;
     Line l;
     if (!f.present) {
         l.add("acpi: no FADT");
@@ -113,7 +113,7 @@ void power_line(const Info &info, Emit emit, void *ctx) {
 
 } // namespace
 
-void summary_lines(const Info &info, void (*emit)(const char *line, void *ctx), void *ctx) {
+void summary_lines(const Info& info, void (*emit)(const char* line, void* ctx), void* ctx) {
     if (!info.found) {
         emit("acpi: no usable tables; no SMP, power-off or ACPI reset", ctx);
         return;
@@ -123,9 +123,9 @@ void summary_lines(const Info &info, void (*emit)(const char *line, void *ctx), 
     power_line(info, emit, ctx);
 }
 
-void log_summary(const Info &info) {
+void log_summary(const Info& info) {
     summary_lines(
-        info, [](const char *line, void *) { log_info("%s", line); }, nullptr);
+        info, [](const char* line, void*) { log_info("%s", line); }, nullptr);
 }
 
 } // namespace acpi

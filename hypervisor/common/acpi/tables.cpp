@@ -27,7 +27,7 @@ struct Rsdp {
 };
 
 // Copies the fields of a validated RSDP; p must pass rsdp_valid with avail bytes.
-Rsdp read_rsdp(const uint8_t *p, size_t avail) {
+Rsdp read_rsdp(const uint8_t* p, size_t avail) {
     Rsdp r{};
     rsdp_valid(p, avail, &r.revision);
     r.rsdt = rd32(p + 16);
@@ -39,14 +39,14 @@ Rsdp read_rsdp(const uint8_t *p, size_t avail) {
 
 // Checks a candidate at phys inside a mapped window whose readable bytes from the
 // candidate on are `avail`. A v2 RSDP longer than the window is remapped whole.
-bool candidate_at(const PhysAccess &mem, uint64_t phys, const uint8_t *p, size_t avail, Rsdp *out) {
+bool candidate_at(const PhysAccess& mem, uint64_t phys, const uint8_t* p, size_t avail, Rsdp* out) {
     if (avail < kRsdpV1Size || memcmp(p, "RSD PTR ", 8) != 0)
         return false;
     if (p[15] >= 2 && avail >= kRsdpV2Size) {
         uint32_t len = rd32(p + 20);
         if (len > avail && len <= kMaxRsdpLength) {
-            if (const void *whole = mem(phys, len)) {
-                p = static_cast<const uint8_t *>(whole);
+            if (const void* whole = mem(phys, len)) {
+                p = static_cast<const uint8_t*>(whole);
                 avail = len;
             }
         }
@@ -58,8 +58,8 @@ bool candidate_at(const PhysAccess &mem, uint64_t phys, const uint8_t *p, size_t
     return true;
 }
 
-uint64_t scan_range(const PhysAccess &mem, uint64_t start, size_t size, Rsdp *out) {
-    auto base = static_cast<const uint8_t *>(mem(start, size));
+uint64_t scan_range(const PhysAccess& mem, uint64_t start, size_t size, Rsdp* out) {
+    auto base = static_cast<const uint8_t*>(mem(start, size));
     if (!base)
         return 0;
     for (size_t off = 0; off + kRsdpV1Size <= size; off += 16)
@@ -68,8 +68,8 @@ uint64_t scan_range(const PhysAccess &mem, uint64_t start, size_t size, Rsdp *ou
     return 0;
 }
 
-uint64_t scan(const PhysAccess &mem, Rsdp *out) {
-    if (auto seg = static_cast<const uint8_t *>(mem(kEbdaSegmentPtr, 2))) {
+uint64_t scan(const PhysAccess& mem, Rsdp* out) {
+    if (auto seg = static_cast<const uint8_t*>(mem(kEbdaSegmentPtr, 2))) {
         uint64_t ebda = uint64_t(rd16(seg)) << 4;
         // The EBDA sits just below 640 KiB; anything else is not an EBDA pointer.
         if (ebda >= 0x500 && ebda + kEbdaScanSize <= 0xa0000)
@@ -79,24 +79,24 @@ uint64_t scan(const PhysAccess &mem, Rsdp *out) {
     return scan_range(mem, kBiosAreaStart, kBiosAreaEnd - kBiosAreaStart, out);
 }
 
-void signature_of(const uint8_t *h, char out[5]) {
+void signature_of(const uint8_t* h, char out[5]) {
     for (int i = 0; i < 4; i++)
         out[i] = h[i] >= 0x20 && h[i] < 0x7f ? char(h[i]) : '?';
     out[4] = 0;
 }
 
-const TableRef *first_valid(const Info &info, const char *sig) {
+const TableRef* first_valid(const Info& info, const char* sig) {
     for (size_t i = 0; i < info.table_count; i++)
         if (info.tables[i].valid && memcmp(info.tables[i].signature, sig, 4) == 0)
             return &info.tables[i];
     return nullptr;
 }
 
-void walk_root(const PhysAccess &mem, const uint8_t *root, uint32_t length, size_t entry_size,
-               Info *out) {
+void walk_root(const PhysAccess& mem, const uint8_t* root, uint32_t length, size_t entry_size,
+               Info* out) {
     size_t entries = (length - kHeaderSize) / entry_size;
     for (size_t i = 0; i < entries; i++) {
-        const uint8_t *e = root + kHeaderSize + i * entry_size;
+        const uint8_t* e = root + kHeaderSize + i * entry_size;
         uint64_t phys = entry_size == 8 ? rd64(e) : rd32(e);
         if (phys == 0)
             continue;
@@ -104,10 +104,10 @@ void walk_root(const PhysAccess &mem, const uint8_t *root, uint32_t length, size
             log_warn("acpi: more than %zu tables, ignoring the rest", kMaxTables);
             break;
         }
-        TableRef &ref = out->tables[out->table_count++];
+        TableRef& ref = out->tables[out->table_count++];
         ref.phys = phys;
         memcpy(ref.signature, "????", 5);
-        auto h = static_cast<const uint8_t *>(mem(phys, kHeaderSize));
+        auto h = static_cast<const uint8_t*>(mem(phys, kHeaderSize));
         if (!h) {
             log_warn("acpi: table at %#llx is unreachable, skipped", (unsigned long long)phys);
             continue;
@@ -118,32 +118,32 @@ void walk_root(const PhysAccess &mem, const uint8_t *root, uint32_t length, size
     }
 }
 
-void find_sleep_type(const PhysAccess &mem, Info *out) {
+void find_sleep_type(const PhysAccess& mem, Info* out) {
     uint32_t len;
     if (out->fadt.dsdt)
-        if (const uint8_t *dsdt = map_table(mem, out->fadt.dsdt, "DSDT", &len))
+        if (const uint8_t* dsdt = map_table(mem, out->fadt.dsdt, "DSDT", &len))
             out->s5 = find_s5(dsdt + kHeaderSize, len - kHeaderSize);
     // Some firmware defines \_S5_ in an SSDT instead.
     for (size_t i = 0; !out->s5.found && i < out->table_count; i++) {
-        const TableRef &t = out->tables[i];
+        const TableRef& t = out->tables[i];
         if (t.valid && memcmp(t.signature, "SSDT", 4) == 0)
-            if (const uint8_t *ssdt = map_table(mem, t.phys, "SSDT", &len))
+            if (const uint8_t* ssdt = map_table(mem, t.phys, "SSDT", &len))
                 out->s5 = find_s5(ssdt + kHeaderSize, len - kHeaderSize);
     }
 }
 
 } // namespace
 
-uint8_t checksum(const void *data, size_t len) {
-    auto p = static_cast<const uint8_t *>(data);
+uint8_t checksum(const void* data, size_t len) {
+    auto p = static_cast<const uint8_t*>(data);
     uint8_t sum = 0;
     for (size_t i = 0; i < len; i++)
         sum = uint8_t(sum + p[i]);
     return sum;
 }
 
-bool rsdp_valid(const void *data, size_t avail, uint8_t *revision) {
-    auto p = static_cast<const uint8_t *>(data);
+bool rsdp_valid(const void* data, size_t avail, uint8_t* revision) {
+    auto p = static_cast<const uint8_t*>(data);
     if (avail < kRsdpV1Size || memcmp(p, "RSD PTR ", 8) != 0 || checksum(p, kRsdpV1Size) != 0)
         return false;
     *revision = p[15];
@@ -156,14 +156,14 @@ bool rsdp_valid(const void *data, size_t avail, uint8_t *revision) {
     return true;
 }
 
-uint64_t find_rsdp(const PhysAccess &mem) {
+uint64_t find_rsdp(const PhysAccess& mem) {
     Rsdp r;
     return scan(mem, &r);
 }
 
-const uint8_t *map_table(const PhysAccess &mem, uint64_t phys, const char *expected,
-                         uint32_t *length) {
-    auto h = static_cast<const uint8_t *>(mem(phys, kHeaderSize));
+const uint8_t* map_table(const PhysAccess& mem, uint64_t phys, const char* expected,
+                         uint32_t* length) {
+    auto h = static_cast<const uint8_t*>(mem(phys, kHeaderSize));
     if (!h) {
         log_warn("acpi: table at %#llx is unreachable", (unsigned long long)phys);
         return nullptr;
@@ -180,7 +180,7 @@ const uint8_t *map_table(const PhysAccess &mem, uint64_t phys, const char *expec
                  len);
         return nullptr;
     }
-    auto t = static_cast<const uint8_t *>(mem(phys, len));
+    auto t = static_cast<const uint8_t*>(mem(phys, len));
     if (!t) {
         log_warn("acpi: %s at %#llx (%u bytes) is unreachable", sig, (unsigned long long)phys, len);
         return nullptr;
@@ -193,12 +193,12 @@ const uint8_t *map_table(const PhysAccess &mem, uint64_t phys, const char *expec
     return t;
 }
 
-bool parse(const PhysAccess &mem, const void *rsdp_copy, size_t rsdp_len, Info *out) {
+bool parse(const PhysAccess& mem, const void* rsdp_copy, size_t rsdp_len, Info* out) {
     memset(out, 0, sizeof(*out));
     Rsdp rsdp{};
     uint8_t rev;
     if (rsdp_copy && rsdp_valid(rsdp_copy, rsdp_len, &rev)) {
-        rsdp = read_rsdp(static_cast<const uint8_t *>(rsdp_copy), rsdp_len);
+        rsdp = read_rsdp(static_cast<const uint8_t*>(rsdp_copy), rsdp_len);
     } else {
         if (rsdp_copy)
             log_warn("acpi: the loader's RSDP copy is invalid, scanning memory");
@@ -212,7 +212,7 @@ bool parse(const PhysAccess &mem, const void *rsdp_copy, size_t rsdp_len, Info *
     memcpy(out->oem_id, rsdp.oem_id, sizeof(out->oem_id));
 
     uint32_t len = 0;
-    const uint8_t *root = nullptr;
+    const uint8_t* root = nullptr;
     if (rsdp.xsdt) {
         root = map_table(mem, rsdp.xsdt, "XSDT", &len);
         if (root) {
@@ -233,14 +233,14 @@ bool parse(const PhysAccess &mem, const void *rsdp_copy, size_t rsdp_len, Info *
     out->found = true;
     walk_root(mem, root, len, out->xsdt ? 8 : 4, out);
 
-    if (const TableRef *t = first_valid(*out, "FACP"))
-        if (const uint8_t *fadt = map_table(mem, t->phys, "FACP", &len))
+    if (const TableRef* t = first_valid(*out, "FACP"))
+        if (const uint8_t* fadt = map_table(mem, t->phys, "FACP", &len))
             parse_fadt(fadt, len, &out->fadt);
-    if (const TableRef *t = first_valid(*out, "APIC"))
-        if (const uint8_t *madt = map_table(mem, t->phys, "APIC", &len))
+    if (const TableRef* t = first_valid(*out, "APIC"))
+        if (const uint8_t* madt = map_table(mem, t->phys, "APIC", &len))
             parse_madt(madt, len, &out->madt);
-    if (const TableRef *t = first_valid(*out, "HPET"))
-        if (const uint8_t *hpet = map_table(mem, t->phys, "HPET", &len))
+    if (const TableRef* t = first_valid(*out, "HPET"))
+        if (const uint8_t* hpet = map_table(mem, t->phys, "HPET", &len))
             out->hpet_present = parse_hpet(hpet, len, &out->hpet_address);
     find_sleep_type(mem, out);
     return true;

@@ -15,12 +15,12 @@ namespace acpi {
 // Returns a pointer through which [phys, phys + len) can be read, or nullptr when that
 // range cannot be reached. A mapping need only last until acpi::parse returns: results
 // are copied out, no pointer into firmware memory is kept.
-using MapFn = const void *(*)(uint64_t phys, size_t len, void *ctx);
+using MapFn = const void* (*)(uint64_t phys, size_t len, void* ctx);
 
 struct PhysAccess {
     MapFn map;
-    void *ctx;
-    const void *operator()(uint64_t phys, size_t len) const { return map(phys, len, ctx); }
+    void* ctx;
+    const void* operator()(uint64_t phys, size_t len) const { return map(phys, len, ctx); }
 };
 
 constexpr size_t kHeaderSize = 36;
@@ -158,31 +158,31 @@ struct Info {
 };
 
 // Low-level helpers, exposed for tests and for other table parsers.
-uint8_t checksum(const void *data, size_t len); // 0 means the bytes sum correctly
+uint8_t checksum(const void* data, size_t len); // 0 means the bytes sum correctly
 // Validates an RSDP at p, of which `avail` bytes are readable. On success returns the
 // revision to honour (a revision >= 2 RSDP with a bad extended checksum is downgraded to
 // 0 so only its RSDT is used) via *revision; returns false when it is not an RSDP.
-bool rsdp_valid(const void *p, size_t avail, uint8_t *revision);
+bool rsdp_valid(const void* p, size_t avail, uint8_t* revision);
 // Scans the EBDA's first KiB and 0xE0000-0xFFFFF; returns the RSDP's address or 0.
-uint64_t find_rsdp(const PhysAccess &mem);
+uint64_t find_rsdp(const PhysAccess& mem);
 // Maps and validates the table at phys; expected may be nullptr for any signature.
 // Returns the mapped table (header included) and its length, or nullptr.
-const uint8_t *map_table(const PhysAccess &mem, uint64_t phys, const char *expected,
-                         uint32_t *length);
+const uint8_t* map_table(const PhysAccess& mem, uint64_t phys, const char* expected,
+                         uint32_t* length);
 
-bool parse_madt(const uint8_t *table, uint32_t length, MadtInfo *out);
-bool parse_fadt(const uint8_t *table, uint32_t length, FadtInfo *out);
+bool parse_madt(const uint8_t* table, uint32_t length, MadtInfo* out);
+bool parse_fadt(const uint8_t* table, uint32_t length, FadtInfo* out);
 // Searches AML (a DSDT or SSDT body) for Name(\_S5_, Package(){a, b, ...}).
-SleepType find_s5(const uint8_t *aml, size_t length);
-bool parse_hpet(const uint8_t *table, uint32_t length, uint64_t *address);
+SleepType find_s5(const uint8_t* aml, size_t length);
+bool parse_hpet(const uint8_t* table, uint32_t length, uint64_t* address);
 
 // Everything at once. rsdp_copy/rsdp_len: the loader's copy of the RSDP (Multiboot 2
 // tags 14/15), or nullptr/0 to scan memory. *out is fully overwritten. Returns out->found.
-bool parse(const PhysAccess &mem, const void *rsdp_copy, size_t rsdp_len, Info *out);
+bool parse(const PhysAccess& mem, const void* rsdp_copy, size_t rsdp_len, Info* out);
 
 // The boot log summary: tables, CPUs and IOAPICs, power registers. summary_lines hands
 // the same lines to emit, one at a time, without the console.
-void log_summary(const Info &info);
-void summary_lines(const Info &info, void (*emit)(const char *line, void *ctx), void *ctx);
+void log_summary(const Info& info);
+void summary_lines(const Info& info, void (*emit)(const char* line, void* ctx), void* ctx);
 
 } // namespace acpi
