@@ -7,90 +7,85 @@
 namespace console {
 namespace {
 
-constexpr size_t kMaxSinks = 4;
-constexpr size_t kEarlyBufferSize = 16384;
 constexpr const char* kPrefix = "(xenon) ";
+constinit Console the_console;
 
-struct State {
-    lib::SpinLock lock;
-    SinkFn sinks[kMaxSinks] = {};
-    size_t sink_count = 0;
-    LogLevel level = LogLevel::info;
-    // Output from before the first sink, replayed when one appears.
-    char early[kEarlyBufferSize] = {};
-    size_t early_len = 0;
-    bool at_line_start = true;
-};
+} // namespace
 
-constinit State state;
-
-void emit_locked(const char* text, size_t len) {
-    if (state.sink_count == 0) {
-        size_t room = kEarlyBufferSize - state.early_len;
+void Console::emit_locked(const char* text, size_t len) {
+    if (sink_count_ == 0) {
+        size_t room = kEarlyBufferSize - early_len_;
         size_t n = len < room ? len : room;
-        memcpy(state.early + state.early_len, text, n);
-        state.early_len += n;
+        memcpy(early_ + early_len_, text, n);
+        early_len_ += n;
         return;
     }
-    for (size_t i = 0; i < state.sink_count; i++)
-        state.sinks[i](text, len);
+    for (size_t i = 0; i < sink_count_; i++)
+        sinks_[i](text, len);
 }
 
 // Emits text, putting the prefix at the start of every line.
-void emit_prefixed_locked(const char* text, size_t len) {
+void Console::emit_prefixed_locked(const char* text, size_t len) {
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
-        if (state.at_line_start) {
+        if (at_line_start_) {
             emit_locked(kPrefix, strlen(kPrefix));
-            state.at_line_start = false;
+            at_line_start_ = false;
         }
         if (text[i] == '\n') {
             emit_locked(text + start, i + 1 - start);
             start = i + 1;
-            state.at_line_start = true;
+            at_line_start_ = true;
         }
     }
     if (start < len)
         emit_locked(text + start, len - start);
 }
 
-} // namespace
-
-void add_sink(SinkFn sink) {
-    lib::LockGuard guard(state.lock);
-    if (state.sink_count == kMaxSinks)
+void Console::add_sink(SinkFn sink) {
+    lib::LockGuard guard(lock_);
+    if (sink_count_ == kMaxSinks)
         return;
-    state.sinks[state.sink_count++] = sink;
-    if (state.sink_count == 1 && state.early_len) {
-        sink(state.early, state.early_len);
-        state.early_len = 0;
+    sinks_[sink_count_++] = sink;
+    if (sink_count_ == 1 && early_len_) {
+        sink(early_, early_len_);
+        early_len_ = 0;
     }
 }
 
-void set_level(LogLevel level) { state.level = level; }
-LogLevel level() { return state.level; }
-
-void vlog(LogLevel level, const char* fmt, va_list args) {
-    if (level > state.level)
+void Console::vlog(LogLevel level, const char* fmt, va_list args) {
+    if (level > level_)
         return;
     char line[512];
     size_t len = lib::vformat(line, sizeof(line), fmt, args);
     if (len >= sizeof(line))
         len = sizeof(line) - 1;
-    lib::LockGuard guard(state.lock);
-    if (!state.at_line_start) // a log line always starts a line of its own
+    lib::LockGuard guard(lock_);
+    if (!at_line_start_) // a log line always starts a line of its own
         emit_prefixed_locked("\n", 1);
     emit_prefixed_locked(line, len);
     if (len == 0 || line[len - 1] != '\n')
         emit_prefixed_locked("\n", 1);
 }
 
-void write(const char* text, size_t len) {
-    lib::LockGuard guard(state.lock);
+void Console::write(const char* text, size_t len) {
+    lib::LockGuard guard(lock_);
     emit_locked(text, len);
     if (len)
-        state.at_line_start = text[len - 1] == '\n';
+        at_line_start_ = text[len - 1] == '\n';
 }
+
+void Console::force_unlock() {
+    if (lock_.is_locked())
+        lock_.unlock();
+}
+
+void add_sink(SinkFn sink) { the_console.add_sink(sink); }
+void set_level(LogLevel level) { the_console.set_level(level); }
+LogLevel level() { return the_console.level(); }
+void vlog(LogLevel level, const char* fmt, va_list args) { the_console.vlog(level, fmt, args); }
+void write(const char* text, size_t len) { the_console.write(text, len); }
+void force_unlock() { the_console.force_unlock(); }
 
 void printf(const char* fmt, ...) {
     char buf[512];
@@ -101,13 +96,7 @@ void printf(const char* fmt, ...) {
     write(buf, len < sizeof(buf) ? len : sizeof(buf) - 1);
 }
 
-void force_unlock() {
-    if (state.lock.is_locked())
-        state.lock.unlock();
-}
-
 } // namespace console
-
 void log(LogLevel level, const char* fmt, ...) {
     va_list args;
     va_start(args, fmt);

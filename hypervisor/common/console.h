@@ -4,11 +4,42 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "lib/spinlock.h"
+
 enum class LogLevel { error = 0, warning = 1, info = 2, debug = 3 };
 
 namespace console {
 
 using SinkFn = void (*)(const char* text, size_t len);
+
+constexpr size_t kMaxSinks = 4;
+constexpr size_t kEarlyBufferSize = 16384;
+
+// One console's state. The hypervisor has one (the functions below use it); tests make
+// their own.
+class Console {
+  public:
+    constexpr Console() = default;
+    void add_sink(SinkFn sink);
+    void set_level(LogLevel level) { level_ = level; }
+    LogLevel level() const { return level_; }
+    void vlog(LogLevel level, const char* fmt, va_list args);
+    void write(const char* text, size_t len);
+    void force_unlock();
+
+  private:
+    void emit_locked(const char* text, size_t len);
+    void emit_prefixed_locked(const char* text, size_t len);
+
+    lib::SpinLock lock_;
+    SinkFn sinks_[kMaxSinks] = {};
+    size_t sink_count_ = 0;
+    LogLevel level_ = LogLevel::info;
+    // Output from before the first sink, replayed when one appears.
+    char early_[kEarlyBufferSize] = {};
+    size_t early_len_ = 0;
+    bool at_line_start_ = true;
+};
 
 // Sinks receive every byte written from then on; what was logged before the first
 // sink was added is kept (up to a few KiB) and replayed to it.

@@ -179,8 +179,10 @@ boot_pd_low:
         .set    frame, frame + 1
         .endr
 
+        /* The linker script aligns this to STACK_SIZE; a large alignment here would push
+         * the whole segment's file offset past where loaders look for the header. */
         .section .bss.stack_aligned, "aw", @nobits
-        .align  STACK_SIZE
+        .align  4096
         .globl  cpu0_stack_block
 cpu0_stack_block:
         .skip   STACK_SIZE

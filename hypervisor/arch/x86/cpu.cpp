@@ -1,0 +1,74 @@
+#include "arch/cpu.h"
+
+#include "common/console.h"
+#include "lib/string.h"
+
+namespace arch {
+namespace {
+constinit CpuFeatures features = {};
+}
+
+const CpuFeatures& cpu_features() { return features; }
+
+void detect_cpu_features() {
+    CpuFeatures& f = features;
+    CpuidResult r = cpuid(0);
+    f.max_leaf = r.eax;
+    memcpy(f.vendor + 0, &r.ebx, 4);
+    memcpy(f.vendor + 4, &r.edx, 4);
+    memcpy(f.vendor + 8, &r.ecx, 4);
+    f.vendor[12] = 0;
+
+    r = cpuid(1);
+    uint32_t family = (r.eax >> 8) & 0xf;
+    uint32_t model = (r.eax >> 4) & 0xf;
+    if (family == 0xf)
+        family += (r.eax >> 20) & 0xff;
+    if (family >= 6)
+        model |= ((r.eax >> 16) & 0xf) << 4;
+    f.family = family;
+    f.model = model;
+    f.stepping = r.eax & 0xf;
+    f.x2apic = r.ecx & (1u << 21);
+    f.tsc_deadline = r.ecx & (1u << 24);
+    f.xsave = r.ecx & (1u << 26);
+    f.pcid = r.ecx & (1u << 17);
+    f.vmx = r.ecx & (1u << 5);
+    f.hypervisor = r.ecx & (1u << 31);
+    if (f.max_leaf >= 7) {
+        r = cpuid(7, 0);
+        f.fsgsbase = r.ebx & 1;
+        f.smep = r.ebx & (1u << 7);
+        f.smap = r.ebx & (1u << 20);
+    }
+    r = cpuid(0x80000000);
+    f.max_ext_leaf = r.eax;
+    if (f.max_ext_leaf >= 0x80000001) {
+        r = cpuid(0x80000001);
+        f.nx = r.edx & (1u << 20);
+        f.pdpe1gb = r.edx & (1u << 26);
+        f.svm = r.ecx & (1u << 2);
+    }
+    if (f.max_ext_leaf >= 0x80000004) {
+        for (uint32_t i = 0; i < 3; i++) {
+            r = cpuid(0x80000002 + i);
+            memcpy(f.brand + i * 16 + 0, &r.eax, 4);
+            memcpy(f.brand + i * 16 + 4, &r.ebx, 4);
+            memcpy(f.brand + i * 16 + 8, &r.ecx, 4);
+            memcpy(f.brand + i * 16 + 12, &r.edx, 4);
+        }
+    }
+    if (f.max_ext_leaf >= 0x80000007)
+        f.invariant_tsc = cpuid(0x80000007).edx & (1u << 8);
+    const char* brand = f.brand;
+    while (*brand == ' ')
+        brand++;
+    log_info("cpu: %s family %#x model %#x stepping %u: %s", f.vendor, f.family, f.model,
+             f.stepping, brand);
+    log_info("cpu: features:%s%s%s%s%s%s%s%s%s", f.x2apic ? " x2apic" : "",
+             f.tsc_deadline ? " tsc-deadline" : "", f.nx ? " nx" : "", f.pdpe1gb ? " 1g-pages" : "",
+             f.smep ? " smep" : "", f.smap ? " smap" : "", f.svm ? " svm" : "",
+             f.vmx ? " vmx" : "", f.invariant_tsc ? " invariant-tsc" : "");
+}
+
+} // namespace arch

@@ -1,0 +1,69 @@
+/* Exception and interrupt entry: one stub per vector that normalises the stack (an error
+ * code slot always present, the vector beside it), then a common path that saves the
+ * general registers as an arch::TrapFrame and calls trap_dispatch(). */
+#include "arch/layout.h"
+
+/* Vectors for which the CPU pushes an error code. */
+#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
+                           (v) == 29 || (v) == 30)
+
+        .text
+        .align 16
+        .globl trap_stubs
+trap_stubs:
+        .set vec, 0
+        .rept 256
+        .align 16
+        .if HAS_ERROR_CODE(vec)
+        movl    $vec, 4(%rsp)         /* vector in the upper half of the error slot */
+        .else
+        pushq   $0
+        movl    $vec, 4(%rsp)
+        .endif
+        jmp     trap_common
+        .set vec, vec + 1
+        .endr
+
+trap_common:
+        cld
+        pushq   %rdi
+        pushq   %rsi
+        pushq   %rdx
+        pushq   %rcx
+        pushq   %rax
+        pushq   %r8
+        pushq   %r9
+        pushq   %r10
+        pushq   %r11
+        pushq   %rbx
+        pushq   %rbp
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        movq    %rsp, %rdi
+        /* Link the frame into the rbp chain so backtraces walk through the trap. */
+        movq    (15 + 1) * 8 + 0(%rsp), %rax   /* interrupted rip */
+        pushq   %rax
+        pushq   %rbp
+        movq    %rsp, %rbp
+        subq    $8, %rsp              /* 16-byte alignment at the call */
+        call    trap_dispatch
+        addq    $24, %rsp
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbp
+        popq    %rbx
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rax
+        popq    %rcx
+        popq    %rdx
+        popq    %rsi
+        popq    %rdi
+        addq    $8, %rsp              /* error code and vector */
+        iretq

@@ -1,0 +1,100 @@
+#include "arch/traps.h"
+
+#include "arch/cpu.h"
+#include "arch/extable.h"
+#include "arch/lapic.h"
+#include "arch/percpu.h"
+#include "common/console.h"
+#include "common/panic.h"
+
+namespace arch {
+namespace {
+
+constinit IrqHandler irq_handlers[256] = {};
+
+constexpr const char* kExceptionNames[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
+    "coprocessor segment overrun", "#TS invalid TSS", "#NP segment not present",
+    "#SS stack fault", "#GP general protection", "#PF page fault", "reserved 15",
+    "#MF x87 floating point", "#AC alignment check", "#MC machine check",
+    "#XM SIMD floating point", "#VE virtualization", "#CP control protection", "reserved 22",
+    "reserved 23", "reserved 24", "reserved 25", "reserved 26", "reserved 27",
+    "#HV hypervisor injection", "#VC VMM communication", "#SX security", "reserved 31"};
+
+[[noreturn]] void fatal_exception(TrapFrame& frame) {
+    console::force_unlock();
+    console::printf("\n*** xenon: fatal exception on CPU %u: %s, error code %#x ***\n",
+                    this_cpu_id(), exception_name(frame.vector), frame.error_code);
+    if (frame.vector == kVecPageFault)
+        console::printf("faulting address (CR2): %#018lx (%s, %s, %s)\n", read_cr2(),
+                        frame.error_code & 1 ? "protection violation" : "not present",
+                        frame.error_code & 2 ? "write" : "read",
+                        frame.error_code & 16 ? "instruction fetch" : "data");
+    dump_frame(frame);
+    backtrace(frame.rip, frame.rbp);
+    panic("unhandled %s at rip %#lx", exception_name(frame.vector), frame.rip);
+}
+
+} // namespace
+
+const char* exception_name(unsigned vector) {
+    return vector < 32 ? kExceptionNames[vector] : "external interrupt";
+}
+
+void set_irq_handler(uint8_t vector, IrqHandler handler) { irq_handlers[vector] = handler; }
+
+void dump_frame(const TrapFrame& f) {
+    console::printf("RIP: %04lx:%016lx  RFLAGS: %016lx\n", f.cs, f.rip, f.rflags);
+    console::printf("RSP: %04lx:%016lx\n", f.ss, f.rsp);
+    console::printf("RAX: %016lx  RBX: %016lx  RCX: %016lx\n", f.rax, f.rbx, f.rcx);
+    console::printf("RDX: %016lx  RSI: %016lx  RDI: %016lx\n", f.rdx, f.rsi, f.rdi);
+    console::printf("RBP: %016lx  R8:  %016lx  R9:  %016lx\n", f.rbp, f.r8, f.r9);
+    console::printf("R10: %016lx  R11: %016lx  R12: %016lx\n", f.r10, f.r11, f.r12);
+    console::printf("R13: %016lx  R14: %016lx  R15: %016lx\n", f.r13, f.r14, f.r15);
+    console::printf("CR0: %016lx  CR2: %016lx  CR3: %016lx  CR4: %016lx\n", read_cr0(),
+                    read_cr2(), read_cr3(), read_cr4());
+}
+
+void backtrace(uint64_t rip, uint64_t rbp) {
+    // Only follow frames that lie inside this CPU's stack block: a corrupt chain must not
+    // fault the panic path itself.
+    uintptr_t block = reinterpret_cast<uintptr_t>(cpu_info()) + CPU_INFO_SIZE - STACK_SIZE;
+    console::printf("Backtrace (addr2line -e build/xenon <address>):\n");
+    console::printf("  [<%016lx>]\n", rip);
+    for (int depth = 0; depth < 32; depth++) {
+        if (rbp < block || rbp + 16 > block + STACK_SIZE || (rbp & 7))
+            break;
+        auto* frame = reinterpret_cast<const uint64_t*>(rbp);
+        uint64_t ret = frame[1];
+        if (ret < XENON_VIRT_OFFSET)
+            break;
+        console::printf("  [<%016lx>]\n", ret);
+        if (frame[0] <= rbp)
+            break; // frames go upwards; anything else is a loop or garbage
+        rbp = frame[0];
+    }
+}
+
+} // namespace arch
+
+using namespace arch;
+
+extern "C" void trap_dispatch(TrapFrame* frame) {
+    unsigned vector = frame->vector;
+    if (vector < 32) {
+        if (vector != kVecNmi && vector != kVecMachineCheck && extable_fixup(*frame))
+            return;
+        if (vector == kVecNmi && this_cpu().in_panic)
+            halt_forever();
+        fatal_exception(*frame);
+    }
+    if (IrqHandler handler = irq_handlers[vector]) {
+        handler(*frame);
+        return;
+    }
+    if (vector == kVecSpurious)
+        return; // spurious interrupts need no EOI
+    log_warn("unexpected interrupt vector %#x on CPU %u", vector, this_cpu_id());
+    lapic_eoi();
+}
