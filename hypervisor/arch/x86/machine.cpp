@@ -30,11 +30,17 @@ void machine_stop_other_cpus() {
     if (others_stopped || cpus_online() <= 1)
         return;
     others_stopped = true;
-    for (unsigned i = 0; i < cpus_possible(); i++)
-        if (PerCpu* c = cpu(i))
-            c->in_panic = true;
-    // NMI reaches CPUs that spin with interrupts off; the NMI handler halts them.
-    lapic_send_ipi_all_but_self(0, IpiMode::kNmi);
+    // NMI reaches CPUs that spin with interrupts off; the NMI handler halts them. Only
+    // CPUs xenon started get one: a CPU still waiting for its STARTUP IPI (maxcpus=)
+    // must not be woken.
+    unsigned self = this_cpu_id();
+    for (unsigned i = 0; i < cpus_possible(); i++) {
+        PerCpu* c = cpu(i);
+        if (!c || i == self || !c->online)
+            continue;
+        c->in_panic = true;
+        lapic_send_ipi(c->apic_id, 0, IpiMode::kNmi);
+    }
     udelay(10000);
 }
 
