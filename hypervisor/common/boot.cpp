@@ -1,5 +1,6 @@
 #include "common/boot.h"
 
+#include "arch/crash_selftest.h"
 #include "arch/machine.h"
 #include "arch/percpu.h"
 #include "common/bootinfo.h"
@@ -12,6 +13,7 @@ void boot_complete(const BootInfo& info) {
     uint64_t free_mib = memory::buddy().free_pages() * PAGE_SIZE >> 20;
     unsigned cpus = arch::cpus_online();
     log_info("xenon: ready, %u CPU%s, %lu MiB free", cpus, cpus == 1 ? "" : "s", free_mib);
+    arch::crash_selftest();
 
     // The initial domain's kernel is the first module. Building it is the domain builder's
     // job (next step); until then xenon checks what it was given and stops cleanly.

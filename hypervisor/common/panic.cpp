@@ -44,6 +44,17 @@ void panic(const char* fmt, ...) {
     arch::machine_fail();
 }
 
+void panic_without_backtrace(const char* fmt, ...) {
+    asm volatile("cli");
+    if (__atomic_exchange_n(&panicking, true, __ATOMIC_SEQ_CST))
+        second_failure();
+    va_list args;
+    va_start(args, fmt);
+    print_message("PANIC", fmt, args);
+    va_end(args);
+    arch::machine_fail();
+}
+
 void fatal_boot_error(const char* fmt, ...) {
     asm volatile("cli");
     if (__atomic_exchange_n(&panicking, true, __ATOMIC_SEQ_CST))

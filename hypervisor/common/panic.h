@@ -5,6 +5,8 @@
 #pragma once
 
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+// For fault handlers that have already dumped the registers and backtrace of the fault.
+[[noreturn]] void panic_without_backtrace(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 [[noreturn]] void fatal_boot_error(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define ASSERT(cond)                                                                      \

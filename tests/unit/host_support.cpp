@@ -26,3 +26,9 @@ void fatal_boot_error(const char* fmt, ...) {
     va_start(args, fmt);
     throw_formatted("fatal", fmt, args);
 }
+
+void panic_without_backtrace(const char* fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    throw_formatted("panic", fmt, args);
+}

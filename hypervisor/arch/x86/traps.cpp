@@ -7,6 +7,8 @@
 #include "common/console.h"
 #include "common/panic.h"
 
+extern "C" char __image_start[], __image_end[];
+
 namespace arch {
 namespace {
 
@@ -24,16 +26,16 @@ constexpr const char* kExceptionNames[32] = {
 
 [[noreturn]] void fatal_exception(TrapFrame& frame) {
     console::force_unlock();
-    console::printf("\n*** xenon: fatal exception on CPU %u: %s, error code %#x ***\n",
+    log_error("*** fatal exception on CPU %u: %s, error code %#x ***",
                     this_cpu_id(), exception_name(frame.vector), frame.error_code);
     if (frame.vector == kVecPageFault)
-        console::printf("faulting address (CR2): %#018lx (%s, %s, %s)\n", read_cr2(),
+        log_error("faulting address (CR2): %#018lx (%s, %s, %s)", read_cr2(),
                         frame.error_code & 1 ? "protection violation" : "not present",
                         frame.error_code & 2 ? "write" : "read",
                         frame.error_code & 16 ? "instruction fetch" : "data");
     dump_frame(frame);
     backtrace(frame.rip, frame.rbp);
-    panic("unhandled %s at rip %#lx", exception_name(frame.vector), frame.rip);
+    panic_without_backtrace("unhandled %s at rip %#lx", exception_name(frame.vector), frame.rip);
 }
 
 } // namespace
@@ -45,14 +47,14 @@ const char* exception_name(unsigned vector) {
 void set_irq_handler(uint8_t vector, IrqHandler handler) { irq_handlers[vector] = handler; }
 
 void dump_frame(const TrapFrame& f) {
-    console::printf("RIP: %04lx:%016lx  RFLAGS: %016lx\n", f.cs, f.rip, f.rflags);
-    console::printf("RSP: %04lx:%016lx\n", f.ss, f.rsp);
-    console::printf("RAX: %016lx  RBX: %016lx  RCX: %016lx\n", f.rax, f.rbx, f.rcx);
-    console::printf("RDX: %016lx  RSI: %016lx  RDI: %016lx\n", f.rdx, f.rsi, f.rdi);
-    console::printf("RBP: %016lx  R8:  %016lx  R9:  %016lx\n", f.rbp, f.r8, f.r9);
-    console::printf("R10: %016lx  R11: %016lx  R12: %016lx\n", f.r10, f.r11, f.r12);
-    console::printf("R13: %016lx  R14: %016lx  R15: %016lx\n", f.r13, f.r14, f.r15);
-    console::printf("CR0: %016lx  CR2: %016lx  CR3: %016lx  CR4: %016lx\n", read_cr0(),
+    log_error("RIP: %04lx:%016lx  RFLAGS: %016lx", f.cs, f.rip, f.rflags);
+    log_error("RSP: %04lx:%016lx", f.ss, f.rsp);
+    log_error("RAX: %016lx  RBX: %016lx  RCX: %016lx", f.rax, f.rbx, f.rcx);
+    log_error("RDX: %016lx  RSI: %016lx  RDI: %016lx", f.rdx, f.rsi, f.rdi);
+    log_error("RBP: %016lx  R8:  %016lx  R9:  %016lx", f.rbp, f.r8, f.r9);
+    log_error("R10: %016lx  R11: %016lx  R12: %016lx", f.r10, f.r11, f.r12);
+    log_error("R13: %016lx  R14: %016lx  R15: %016lx", f.r13, f.r14, f.r15);
+    log_error("CR0: %016lx  CR2: %016lx  CR3: %016lx  CR4: %016lx", read_cr0(),
                     read_cr2(), read_cr3(), read_cr4());
 }
 
@@ -60,16 +62,18 @@ void backtrace(uint64_t rip, uint64_t rbp) {
     // Only follow frames that lie inside this CPU's stack block: a corrupt chain must not
     // fault the panic path itself.
     uintptr_t block = reinterpret_cast<uintptr_t>(cpu_info()) + CPU_INFO_SIZE - STACK_SIZE;
-    console::printf("Backtrace (addr2line -e build/xenon <address>):\n");
-    console::printf("  [<%016lx>]\n", rip);
+    log_error("Backtrace (addr2line -e build/xenon <address>):");
+    log_error("  [<%016lx>]", rip);
     for (int depth = 0; depth < 32; depth++) {
         if (rbp < block || rbp + 16 > block + STACK_SIZE || (rbp & 7))
             break;
         auto* frame = reinterpret_cast<const uint64_t*>(rbp);
         uint64_t ret = frame[1];
-        if (ret < XENON_VIRT_OFFSET)
-            break;
-        console::printf("  [<%016lx>]\n", ret);
+        if (ret < reinterpret_cast<uint64_t>(__image_start) ||
+            ret >= reinterpret_cast<uint64_t>(__image_end))
+            break; // not a return address into xenon
+
+        log_error("  [<%016lx>]", ret);
         if (frame[0] <= rbp)
             break; // frames go upwards; anything else is a loop or garbage
         rbp = frame[0];
