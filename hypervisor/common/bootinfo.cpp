@@ -7,14 +7,14 @@
 
 namespace bootinfo_detail {
 
-Builder::Builder(BootInfo *info, int version)
+Builder::Builder(BootInfo* info, int version)
     : info_(info), tag_(version == 1 ? "multiboot1" : "multiboot2") {
     info->~BootInfo();
     new (info) BootInfo();
     info->multiboot_version = version;
 }
 
-char *Builder::pool_alloc_start() {
+char* Builder::pool_alloc_start() {
     // One byte is always kept for the terminating NUL.
     if (info_->string_pool_used >= BootInfo::kStringPoolSize) {
         if (!pool_full_warned_)
@@ -26,10 +26,10 @@ char *Builder::pool_alloc_start() {
     return info_->string_pool + info_->string_pool_used;
 }
 
-char *Builder::copy_string(const char *s, size_t max) {
-    char *dst = pool_alloc_start();
+char* Builder::copy_string(const char* s, size_t max) {
+    char* dst = pool_alloc_start();
     if (!dst)
-        return const_cast<char *>("");
+        return const_cast<char*>("");
     size_t room = BootInfo::kStringPoolSize - info_->string_pool_used - 1;
     size_t n = 0;
     while (n < max && s[n] && n < room)
@@ -45,15 +45,15 @@ char *Builder::copy_string(const char *s, size_t max) {
     return dst;
 }
 
-char *Builder::copy_phys_string(const PhysReader &reader, uint64_t phys) {
-    char *dst = pool_alloc_start();
+char* Builder::copy_phys_string(const PhysReader& reader, uint64_t phys) {
+    char* dst = pool_alloc_start();
     if (!dst)
-        return const_cast<char *>("");
+        return const_cast<char*>("");
     size_t room = BootInfo::kStringPoolSize - info_->string_pool_used - 1;
     size_t n = 0;
     // Byte by byte: the string's length is unknown and it may end at the last readable byte.
     for (;; n++) {
-        const auto *p = static_cast<const char *>(reader.map(phys + n, 1, reader.ctx));
+        const auto* p = static_cast<const char*>(reader.map(phys + n, 1, reader.ctx));
         if (!p) {
             log_warn("%s: string at %#lx runs into unreadable memory; truncated", tag_,
                      static_cast<unsigned long>(phys));
@@ -74,7 +74,7 @@ char *Builder::copy_phys_string(const PhysReader &reader, uint64_t phys) {
     return dst;
 }
 
-void Builder::set_cmdline(char *pooled) {
+void Builder::set_cmdline(char* pooled) {
     split_first_word(pooled, &info_->image_name, &info_->cmdline);
 }
 
@@ -101,7 +101,7 @@ void Builder::add_basic_memory(uint32_t lower_kib, uint32_t upper_kib) {
     add_region(1ull << 20, uint64_t(upper_kib) << 10, kMemoryRam);
 }
 
-bool Builder::add_module(uint64_t start, uint64_t end, char *pooled_string) {
+bool Builder::add_module(uint64_t start, uint64_t end, char* pooled_string) {
     if (end < start) {
         log_error("%s: module %zu ends (%#lx) before it starts (%#lx)", tag_, info_->module_count,
                   static_cast<unsigned long>(end), static_cast<unsigned long>(start));
@@ -114,14 +114,14 @@ bool Builder::add_module(uint64_t start, uint64_t end, char *pooled_string) {
         modules_full_warned_ = true;
         return true;
     }
-    BootModule &m = info_->modules[info_->module_count++];
+    BootModule& m = info_->modules[info_->module_count++];
     m.start = start;
     m.end = end;
     split_first_word(pooled_string, &m.name, &m.args);
     return true;
 }
 
-void Builder::set_rsdp(const uint8_t *bytes, size_t len) {
+void Builder::set_rsdp(const uint8_t* bytes, size_t len) {
     if (len > BootInfo::kMaxRsdpSize)
         len = BootInfo::kMaxRsdpSize;
     memcpy(info_->acpi_rsdp, bytes, len);
@@ -130,7 +130,7 @@ void Builder::set_rsdp(const uint8_t *bytes, size_t len) {
 
 bool Builder::finish() {
     // Insertion sort: few entries, usually already in order.
-    MemoryRegion *m = info_->memory;
+    MemoryRegion* m = info_->memory;
     for (size_t i = 1; i < info_->memory_count; i++) {
         MemoryRegion r = m[i];
         size_t j = i;
@@ -145,10 +145,10 @@ bool Builder::finish() {
     return true;
 }
 
-void split_first_word(char *s, const char **first, const char **rest) {
+void split_first_word(char* s, const char** first, const char** rest) {
     while (*s == ' ' || *s == '\t')
         s++;
-    char *end = s;
+    char* end = s;
     bool has_equals = false;
     while (*end && *end != ' ' && *end != '\t') {
         has_equals |= *end == '=';
@@ -172,7 +172,7 @@ void split_first_word(char *s, const char **first, const char **rest) {
 
 } // namespace bootinfo_detail
 
-const char *memory_type_name(uint32_t type) {
+const char* memory_type_name(uint32_t type) {
     switch (type) {
     case kMemoryRam:
         return "RAM";
@@ -189,12 +189,12 @@ const char *memory_type_name(uint32_t type) {
     }
 }
 
-void bootinfo_log(const BootInfo &info) {
+void bootinfo_log(const BootInfo& info) {
     log_info("boot loader: %s (multiboot%d)", info.loader_name[0] ? info.loader_name : "unnamed",
              info.multiboot_version);
     log_info("memory map:");
     for (size_t i = 0; i < info.memory_count; i++) {
-        const MemoryRegion &r = info.memory[i];
+        const MemoryRegion& r = info.memory[i];
         unsigned long last = static_cast<unsigned long>(r.base + r.length - 1);
         if (r.type >= kMemoryRam && r.type <= kMemoryBad)
             log_info("  %016lx - %016lx  %s", static_cast<unsigned long>(r.base), last,
@@ -206,7 +206,7 @@ void bootinfo_log(const BootInfo &info) {
     if (info.module_count == 0)
         log_info("modules: none");
     for (size_t i = 0; i < info.module_count; i++) {
-        const BootModule &m = info.modules[i];
+        const BootModule& m = info.modules[i];
         uint64_t size = m.end - m.start;
         log_info("module %zu: %016lx - %016lx (%lu KiB) %s%s%s", i,
                  static_cast<unsigned long>(m.start), static_cast<unsigned long>(m.end),

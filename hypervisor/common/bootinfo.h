@@ -23,8 +23,8 @@ struct MemoryRegion {
 struct BootModule {
     uint64_t start; // physical
     uint64_t end;   // physical, exclusive
-    const char *name;
-    const char *args;
+    const char* name;
+    const char* args;
 };
 
 // Strings point into the pool inside the structure, so a BootInfo is never copied.
@@ -36,13 +36,13 @@ struct BootInfo {
     static constexpr size_t kMaxRsdpSize = 36; // an ACPI 2.0+ RSDP; 1.0 uses 20
 
     BootInfo() = default;
-    BootInfo(const BootInfo &) = delete;
-    BootInfo &operator=(const BootInfo &) = delete;
+    BootInfo(const BootInfo&) = delete;
+    BootInfo& operator=(const BootInfo&) = delete;
 
     int multiboot_version = 0; // 1 or 2 once parsed
-    const char *image_name = "";
-    const char *cmdline = ""; // without the image name
-    const char *loader_name = "";
+    const char* image_name = "";
+    const char* cmdline = ""; // without the image name
+    const char* loader_name = "";
 
     MemoryRegion memory[kMaxMemoryRegions] = {}; // sorted by base
     size_t memory_count = 0;
@@ -60,15 +60,15 @@ struct BootInfo {
 // Physical memory as the parser reaches it: map() returns a pointer to len readable
 // bytes at phys, or nullptr if that range cannot be read.
 struct PhysReader {
-    const void *(*map)(uint64_t phys, size_t len, void *ctx);
-    void *ctx;
+    const void* (*map)(uint64_t phys, size_t len, void* ctx);
+    void* ctx;
 };
 
 // Each fills *info from scratch. false means the structure could not be used; the
 // reason has been logged.
-bool parse_multiboot1(uint64_t info_phys, const PhysReader &reader, BootInfo *info);
-bool parse_multiboot2(uint64_t info_phys, const PhysReader &reader, BootInfo *info);
+bool parse_multiboot1(uint64_t info_phys, const PhysReader& reader, BootInfo* info);
+bool parse_multiboot2(uint64_t info_phys, const PhysReader& reader, BootInfo* info);
 
 // The memory map and the modules, one line each.
-void bootinfo_log(const BootInfo &info);
-const char *memory_type_name(uint32_t type);
+void bootinfo_log(const BootInfo& info);
+const char* memory_type_name(uint32_t type);

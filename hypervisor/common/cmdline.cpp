@@ -15,7 +15,7 @@ char to_lower(char c) {
     return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
 }
 
-bool equal_nocase(const char *a, const char *b) {
+bool equal_nocase(const char* a, const char* b) {
     for (; *a && *b; a++, b++)
         if (to_lower(*a) != to_lower(*b))
             return false;
@@ -23,7 +23,7 @@ bool equal_nocase(const char *a, const char *b) {
 }
 
 // Xen treats '-' and '_' in option names as the same character.
-bool name_equal(const char *a, const char *b) {
+bool name_equal(const char* a, const char* b) {
     for (; *a && *b; a++, b++) {
         char x = *a == '_' ? '-' : *a;
         char y = *b == '_' ? '-' : *b;
@@ -43,7 +43,7 @@ struct Word {
 
 // Reads the word at p into w, without its quotes; returns where the next word starts
 // or nullptr at the end of the line.
-const char *next_word(const char *p, Word *w) {
+const char* next_word(const char* p, Word* w) {
     while (is_space(*p))
         p++;
     if (!*p)
@@ -69,36 +69,36 @@ const char *next_word(const char *p, Word *w) {
     return p;
 }
 
-void store_uint(const Param &p, uint64_t v) {
+void store_uint(const Param& p, uint64_t v) {
     switch (p.size) {
     case 1:
-        *static_cast<uint8_t *>(p.target) = uint8_t(v);
+        *static_cast<uint8_t*>(p.target) = uint8_t(v);
         break;
     case 2:
-        *static_cast<uint16_t *>(p.target) = uint16_t(v);
+        *static_cast<uint16_t*>(p.target) = uint16_t(v);
         break;
     case 4:
-        *static_cast<uint32_t *>(p.target) = uint32_t(v);
+        *static_cast<uint32_t*>(p.target) = uint32_t(v);
         break;
     default:
-        *static_cast<uint64_t *>(p.target) = v;
+        *static_cast<uint64_t*>(p.target) = v;
         break;
     }
 }
 
-bool needs_value(const Param &p, const char *value) {
+bool needs_value(const Param& p, const char* value) {
     if (value)
         return true;
     log_warn("cmdline: option '%s' needs a value; ignored", p.name);
     return false;
 }
 
-bool bad_value(const Param &p, const char *value) {
+bool bad_value(const Param& p, const char* value) {
     log_warn("cmdline: bad value '%.64s' for '%s' ignored", value ? value : "", p.name);
     return false;
 }
 
-bool apply_number(const Param &p, const char *value) {
+bool apply_number(const Param& p, const char* value) {
     uint64_t v;
     if (!needs_value(p, value))
         return false;
@@ -116,7 +116,7 @@ bool apply_number(const Param &p, const char *value) {
 }
 
 // Applies one option; negated is the "no-name" form.
-bool apply(const Param &p, const char *value, bool negated) {
+bool apply(const Param& p, const char* value, bool negated) {
     if (negated && (p.type != ParamType::kBool || value)) {
         log_warn("cmdline: 'no-%s%s%s' is not valid for option '%s'; ignored", p.name,
                  value ? "=" : "", value ? value : "", p.name);
@@ -127,7 +127,7 @@ bool apply(const Param &p, const char *value, bool negated) {
         bool v = true;
         if (value && !parse_bool(value, &v))
             return bad_value(p, value);
-        *static_cast<bool *>(p.target) = negated ? !v : v;
+        *static_cast<bool*>(p.target) = negated ? !v : v;
         return true;
     }
     case ParamType::kUint:
@@ -152,9 +152,9 @@ bool apply(const Param &p, const char *value, bool negated) {
 }
 
 // Applies "name", "name=value" or "no-name" to every param of that name.
-bool apply_word(char *text, const Param *begin, const Param *end) {
-    const char *value = nullptr;
-    if (char *eq = const_cast<char *>(strchr(text, '='))) {
+bool apply_word(char* text, const Param* begin, const Param* end) {
+    const char* value = nullptr;
+    if (char* eq = const_cast<char*>(strchr(text, '='))) {
         *eq = '\0';
         value = eq + 1;
     }
@@ -163,7 +163,7 @@ bool apply_word(char *text, const Param *begin, const Param *end) {
         return false;
     }
     bool matched = false, ok = true;
-    for (const Param *p = begin; p < end; p++) {
+    for (const Param* p = begin; p < end; p++) {
         if (name_equal(p->name, text)) {
             matched = true;
             ok &= apply(*p, value, false);
@@ -171,7 +171,7 @@ bool apply_word(char *text, const Param *begin, const Param *end) {
     }
     bool negated_form = strncmp(text, "no-", 3) == 0 || strncmp(text, "no_", 3) == 0;
     if (!matched && negated_form) {
-        for (const Param *p = begin; p < end; p++) {
+        for (const Param* p = begin; p < end; p++) {
             if (name_equal(p->name, text + 3)) {
                 matched = true;
                 ok &= apply(*p, value, true);
@@ -191,7 +191,7 @@ int digit_value(char c) {
 }
 
 // Parses the number at the start of s[0..len); *used says how many bytes it took.
-bool parse_number_prefix(const char *s, size_t len, uint64_t *out, size_t *used) {
+bool parse_number_prefix(const char* s, size_t len, uint64_t* out, size_t* used) {
     unsigned base = 10;
     size_t i = 0;
     if (len > 2 && s[0] == '0' && to_lower(s[1]) == 'x') {
@@ -217,19 +217,19 @@ bool parse_number_prefix(const char *s, size_t len, uint64_t *out, size_t *used)
 
 } // namespace
 
-bool parse_bool(const char *s, bool *out) {
-    static constexpr const char *kTrue[] = {"1", "yes", "on", "true", "enable"};
-    static constexpr const char *kFalse[] = {"0", "no", "off", "false", "disable"};
-    for (const char *t : kTrue)
+bool parse_bool(const char* s, bool* out) {
+    static constexpr const char* kTrue[] = {"1", "yes", "on", "true", "enable"};
+    static constexpr const char* kFalse[] = {"0", "no", "off", "false", "disable"};
+    for (const char* t : kTrue)
         if (equal_nocase(s, t))
             return *out = true, true;
-    for (const char *f : kFalse)
+    for (const char* f : kFalse)
         if (equal_nocase(s, f))
             return *out = false, true;
     return false;
 }
 
-bool parse_uint(const char *s, size_t len, uint64_t *out) {
+bool parse_uint(const char* s, size_t len, uint64_t* out) {
     size_t used;
     uint64_t v;
     if (!parse_number_prefix(s, len, &v, &used) || used != len)
@@ -238,11 +238,11 @@ bool parse_uint(const char *s, size_t len, uint64_t *out) {
     return true;
 }
 
-bool parse_uint(const char *s, uint64_t *out) {
+bool parse_uint(const char* s, uint64_t* out) {
     return parse_uint(s, strlen(s), out);
 }
 
-bool parse_size(const char *s, size_t len, uint64_t *out, unsigned default_shift) {
+bool parse_size(const char* s, size_t len, uint64_t* out, unsigned default_shift) {
     size_t used;
     uint64_t v;
     if (!parse_number_prefix(s, len, &v, &used))
@@ -277,17 +277,17 @@ bool parse_size(const char *s, size_t len, uint64_t *out, unsigned default_shift
     return true;
 }
 
-bool parse_size(const char *s, uint64_t *out, unsigned default_shift) {
+bool parse_size(const char* s, uint64_t* out, unsigned default_shift) {
     return parse_size(s, strlen(s), out, default_shift);
 }
 
-unsigned parse_cmdline(const char *cmdline, const Param *begin, const Param *end) {
+unsigned parse_cmdline(const char* cmdline, const Param* begin, const Param* end) {
     if (!cmdline)
         return 0;
     unsigned ignored = 0;
     bool warned_unprintable = false;
     Word w;
-    for (const char *p = cmdline; (p = next_word(p, &w));) {
+    for (const char* p = cmdline; (p = next_word(p, &w));) {
         if (w.unprintable) {
             if (!warned_unprintable)
                 log_warn("cmdline: non-printable characters on the command line; the words "

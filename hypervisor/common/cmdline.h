@@ -11,35 +11,35 @@ enum class ParamType : uint8_t { kBool, kUint, kSize, kString, kCustom };
 // 64 bytes and aligned to it, so the compiler's padding of large objects never leaves
 // gaps between the Params the linker gathers into one section.
 struct alignas(64) Param {
-    const char *name;
+    const char* name;
     ParamType type;
     uint8_t default_shift; // kSize: the unit of a bare number (0 bytes, 10 KiB, 20 MiB...)
-    void *target;
+    void* target;
     size_t size;  // kBool: 1; kUint/kSize: bytes of the target (1, 2, 4, 8); kString: capacity
     uint64_t min; // kUint/kSize: accepted range, inclusive
     uint64_t max;
     // kCustom: gets the value, or nullptr for a bare "name"; false means a bad value.
-    bool (*parse)(const char *value);
+    bool (*parse)(const char* value);
 };
 static_assert(sizeof(Param) == 64);
 
 // Applies every word of cmdline to the matching params (all of them, if several share a
 // name). '-' and '_' in names are the same. A word "--" ends the hypervisor's part (Xen
 // passes what follows to dom0). Returns how many words were ignored.
-unsigned parse_cmdline(const char *cmdline, const Param *begin, const Param *end);
+unsigned parse_cmdline(const char* cmdline, const Param* begin, const Param* end);
 
 // Value parsers shared with custom options; all reject trailing garbage and overflow.
-bool parse_bool(const char *s, bool *out);     // 1/0 yes/no on/off true/false enable/disable
-bool parse_uint(const char *s, uint64_t *out); // decimal or 0x hex
+bool parse_bool(const char* s, bool* out);     // 1/0 yes/no on/off true/false enable/disable
+bool parse_uint(const char* s, uint64_t* out); // decimal or 0x hex
 // A number with an optional B/K/M/G/T suffix (binary units, any case); a bare number is
 // in units of 1 << default_shift bytes.
-bool parse_size(const char *s, uint64_t *out, unsigned default_shift = 0);
+bool parse_size(const char* s, uint64_t* out, unsigned default_shift = 0);
 // The same over the first len bytes of s (for custom parsers splitting "a,b:c").
-bool parse_uint(const char *s, size_t len, uint64_t *out);
-bool parse_size(const char *s, size_t len, uint64_t *out, unsigned default_shift = 0);
+bool parse_uint(const char* s, size_t len, uint64_t* out);
+bool parse_size(const char* s, size_t len, uint64_t* out, unsigned default_shift = 0);
 
 // The hypervisor: applies the command line to every registered param.
-void cmdline_apply(const char *cmdline);
+void cmdline_apply(const char* cmdline);
 
 // Registration. Each macro defines a Param in the .data.params section, which the
 // linker script brackets with __params_start and __params_end.

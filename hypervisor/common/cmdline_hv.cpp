@@ -5,7 +5,7 @@
 
 extern "C" Param __params_start[], __params_end[];
 
-void cmdline_apply(const char *cmdline) {
+void cmdline_apply(const char* cmdline) {
     unsigned ignored = parse_cmdline(cmdline, __params_start, __params_end);
     if (ignored)
         log_warn("cmdline: %u word%s ignored", ignored, ignored == 1 ? "" : "s");

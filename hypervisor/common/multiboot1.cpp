@@ -29,7 +29,7 @@ constexpr size_t kInfoSize = 68;
 constexpr size_t kModuleSize = 16;       // mod_start, mod_end, string, reserved
 constexpr size_t kMmapEntryMinSize = 20; // after the size field: base, length, type
 
-bool parse_modules(const uint8_t *mbi, const PhysReader &reader, Builder &b) {
+bool parse_modules(const uint8_t* mbi, const PhysReader& reader, Builder& b) {
     uint32_t count = rd32(mbi + kOffModsCount);
     uint32_t addr = rd32(mbi + kOffModsAddr);
     if (count > BootInfo::kMaxModules) {
@@ -39,27 +39,27 @@ bool parse_modules(const uint8_t *mbi, const PhysReader &reader, Builder &b) {
     }
     if (count == 0)
         return true;
-    const auto *mods =
-        static_cast<const uint8_t *>(reader.map(addr, count * kModuleSize, reader.ctx));
+    const auto* mods =
+        static_cast<const uint8_t*>(reader.map(addr, count * kModuleSize, reader.ctx));
     if (!mods) {
         log_error("multiboot1: module list at %#x (%u entries) is not readable", addr, count);
         return false;
     }
     for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *m = mods + i * kModuleSize;
-        char *string = b.copy_phys_string(reader, rd32(m + 8));
+        const uint8_t* m = mods + i * kModuleSize;
+        char* string = b.copy_phys_string(reader, rd32(m + 8));
         if (!b.add_module(rd32(m), rd32(m + 4), string))
             return false;
     }
     return true;
 }
 
-bool parse_mmap(const uint8_t *mbi, const PhysReader &reader, Builder &b) {
+bool parse_mmap(const uint8_t* mbi, const PhysReader& reader, Builder& b) {
     uint32_t length = rd32(mbi + kOffMmapLength);
     uint32_t addr = rd32(mbi + kOffMmapAddr);
     if (length == 0)
         return true;
-    const auto *map = static_cast<const uint8_t *>(reader.map(addr, length, reader.ctx));
+    const auto* map = static_cast<const uint8_t*>(reader.map(addr, length, reader.ctx));
     if (!map) {
         log_error("multiboot1: memory map at %#x (%u bytes) is not readable", addr, length);
         return false;
@@ -73,7 +73,7 @@ bool parse_mmap(const uint8_t *mbi, const PhysReader &reader, Builder &b) {
                       off, size, kMmapEntryMinSize, length - off - 4);
             return false;
         }
-        const uint8_t *e = map + off + 4;
+        const uint8_t* e = map + off + 4;
         b.add_region(rd64(e), rd64(e + 8), rd32(e + 16));
         off += 4 + size;
     }
@@ -82,9 +82,9 @@ bool parse_mmap(const uint8_t *mbi, const PhysReader &reader, Builder &b) {
 
 } // namespace
 
-bool parse_multiboot1(uint64_t info_phys, const PhysReader &reader, BootInfo *info) {
+bool parse_multiboot1(uint64_t info_phys, const PhysReader& reader, BootInfo* info) {
     Builder b(info, 1);
-    const auto *mbi = static_cast<const uint8_t *>(reader.map(info_phys, kInfoSize, reader.ctx));
+    const auto* mbi = static_cast<const uint8_t*>(reader.map(info_phys, kInfoSize, reader.ctx));
     if (!mbi) {
         log_error("multiboot1: information structure at %#lx is not readable",
                   static_cast<unsigned long>(info_phys));

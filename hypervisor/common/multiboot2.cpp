@@ -31,11 +31,11 @@ struct State {
 };
 
 // A string filling the rest of a tag; a loader that forgot the NUL gets it cut at the end.
-char *tag_string(Builder &b, const uint8_t *tag, uint32_t size, size_t offset) {
-    return b.copy_string(reinterpret_cast<const char *>(tag + offset), size - offset);
+char* tag_string(Builder& b, const uint8_t* tag, uint32_t size, size_t offset) {
+    return b.copy_string(reinterpret_cast<const char*>(tag + offset), size - offset);
 }
 
-bool parse_mmap(Builder &b, const uint8_t *tag, uint32_t size) {
+bool parse_mmap(Builder& b, const uint8_t* tag, uint32_t size) {
     if (size < 16) {
         log_error("multiboot2: memory map tag of %u bytes is too short", size);
         return false;
@@ -47,13 +47,13 @@ bool parse_mmap(Builder &b, const uint8_t *tag, uint32_t size) {
         return false;
     }
     for (uint32_t off = 16; size - off >= entry_size; off += entry_size) {
-        const uint8_t *e = tag + off;
+        const uint8_t* e = tag + off;
         b.add_region(rd64(e), rd64(e + 8), rd32(e + 16));
     }
     return true;
 }
 
-bool parse_tag(Builder &b, State &s, uint32_t type, const uint8_t *tag, uint32_t size) {
+bool parse_tag(Builder& b, State& s, uint32_t type, const uint8_t* tag, uint32_t size) {
     switch (type) {
     case kTagCmdline:
         b.set_cmdline(tag_string(b, tag, size, kTagHeader));
@@ -91,9 +91,9 @@ bool parse_tag(Builder &b, State &s, uint32_t type, const uint8_t *tag, uint32_t
 
 } // namespace
 
-bool parse_multiboot2(uint64_t info_phys, const PhysReader &reader, BootInfo *info) {
+bool parse_multiboot2(uint64_t info_phys, const PhysReader& reader, BootInfo* info) {
     Builder b(info, 2);
-    const auto *head = static_cast<const uint8_t *>(reader.map(info_phys, kTagHeader, reader.ctx));
+    const auto* head = static_cast<const uint8_t*>(reader.map(info_phys, kTagHeader, reader.ctx));
     if (!head) {
         log_error("multiboot2: information structure at %#lx is not readable",
                   static_cast<unsigned long>(info_phys));
@@ -104,7 +104,7 @@ bool parse_multiboot2(uint64_t info_phys, const PhysReader &reader, BootInfo *in
         log_error("multiboot2: information structure claims a size of %u bytes", total);
         return false;
     }
-    const auto *mbi = static_cast<const uint8_t *>(reader.map(info_phys, total, reader.ctx));
+    const auto* mbi = static_cast<const uint8_t*>(reader.map(info_phys, total, reader.ctx));
     if (!mbi) {
         log_error("multiboot2: information structure at %#lx (%u bytes) is not readable",
                   static_cast<unsigned long>(info_phys), total);

@@ -9,19 +9,19 @@ namespace {
 constinit BootOptions options;
 
 // The length of s up to (not including) the first c or the end.
-size_t field_len(const char *s, char c) {
+size_t field_len(const char* s, char c) {
     size_t n = 0;
     while (s[n] && s[n] != c)
         n++;
     return n;
 }
 
-bool field_is(const char *s, size_t len, const char *word) {
+bool field_is(const char* s, size_t len, const char* word) {
     return strlen(word) == len && strncmp(s, word, len) == 0;
 }
 
 // "8n1": data bits, parity, stop bits.
-bool parse_dps(const char *s, size_t len, SerialConfig *c) {
+bool parse_dps(const char* s, size_t len, SerialConfig* c) {
     if (len != 3 || s[0] < '5' || s[0] > '8' || !strchr("noems", s[1]) || s[2] < '1' || s[2] > '2')
         return false;
     c->data_bits = uint8_t(s[0] - '0');
@@ -30,16 +30,16 @@ bool parse_dps(const char *s, size_t len, SerialConfig *c) {
     return true;
 }
 
-bool parse_level(const char *s, size_t len, LogLevel *out) {
+bool parse_level(const char* s, size_t len, LogLevel* out) {
     static constexpr struct {
-        const char *name;
+        const char* name;
         LogLevel level;
     } kNames[] = {
         {"none", LogLevel::error}, // errors are always shown
         {"error", LogLevel::error}, {"warning", LogLevel::warning}, {"info", LogLevel::info},
         {"debug", LogLevel::debug}, {"all", LogLevel::debug},
     };
-    for (const auto &n : kNames) {
+    for (const auto& n : kNames) {
         if (field_is(s, len, n.name)) {
             *out = n.level;
             return true;
@@ -53,7 +53,7 @@ bool parse_level(const char *s, size_t len, LogLevel *out) {
 }
 
 // [-]<size> or <percent>%; bare numbers are KiB, as in Xen.
-bool parse_dom0_amount(const char *s, size_t len, Dom0MemAmount *out) {
+bool parse_dom0_amount(const char* s, size_t len, Dom0MemAmount* out) {
     if (len > 1 && s[len - 1] == '%') {
         uint64_t pct;
         if (!parse_uint(s, len - 1, &pct) || pct > 100)
@@ -73,28 +73,28 @@ bool parse_dom0_amount(const char *s, size_t len, Dom0MemAmount *out) {
     return true;
 }
 
-bool com_param(const char *value, SerialConfig *port) {
+bool com_param(const char* value, SerialConfig* port) {
     return value && parse_serial_config(value, port);
 }
-bool parse_com1(const char *value) {
+bool parse_com1(const char* value) {
     return com_param(value, &options.com1);
 }
-bool parse_com2(const char *value) {
+bool parse_com2(const char* value) {
     return com_param(value, &options.com2);
 }
 
-bool parse_loglvl(const char *value) {
+bool parse_loglvl(const char* value) {
     if (!value || !parse_log_levels(value, &options.loglvl))
         return false;
     console::set_level(options.loglvl.level);
     return true;
 }
 
-bool parse_guest_loglvl(const char *value) {
+bool parse_guest_loglvl(const char* value) {
     return value && parse_log_levels(value, &options.guest_loglvl);
 }
 
-bool parse_dom0_mem_option(const char *value) {
+bool parse_dom0_mem_option(const char* value) {
     return value && parse_dom0_mem(value, &options.dom0_mem);
 }
 
@@ -113,11 +113,11 @@ XENON_PARAM_BOOL("smep", options.smep);
 XENON_PARAM_BOOL("sync_console", options.sync_console);
 XENON_PARAM_UINT("debug_exit", options.debug_exit);
 
-const BootOptions &boot_options() {
+const BootOptions& boot_options() {
     return options;
 }
 
-bool parse_serial_config(const char *value, SerialConfig *out) {
+bool parse_serial_config(const char* value, SerialConfig* out) {
     SerialConfig c = *out;
     // Baud rate (or "auto"), with an optional "/clock".
     size_t len = field_len(value, ',');
@@ -135,7 +135,7 @@ bool parse_serial_config(const char *value, SerialConfig *out) {
         c.clock_hz = uint32_t(v);
     }
     // Then ",DPS", ",io-base", ",irq"; an empty field keeps its default.
-    const char *s = value + len;
+    const char* s = value + len;
     for (int field = 0; *s == ','; field++) {
         s++;
         len = field_len(s, ',');
@@ -162,7 +162,7 @@ bool parse_serial_config(const char *value, SerialConfig *out) {
     return true;
 }
 
-bool parse_log_levels(const char *value, LogLevels *out) {
+bool parse_log_levels(const char* value, LogLevels* out) {
     LogLevels l = *out;
     size_t len = field_len(value, '/');
     if (!parse_level(value, len, &l.level))
@@ -173,9 +173,9 @@ bool parse_log_levels(const char *value, LogLevels *out) {
     return true;
 }
 
-bool parse_dom0_mem(const char *value, Dom0Mem *out) {
+bool parse_dom0_mem(const char* value, Dom0Mem* out) {
     Dom0Mem m = *out;
-    const char *s = value;
+    const char* s = value;
     for (;;) {
         size_t len = field_len(s, ',');
         bool ok;

@@ -49,10 +49,10 @@ struct BootOptions {
     uint16_t debug_exit = 0; // QEMU isa-debug-exit port for the final status; 0: none
 };
 
-const BootOptions &boot_options();
+const BootOptions& boot_options();
 
 // The custom parsers, exported for tests; each returns false (changing nothing) on a bad
 // value.
-bool parse_serial_config(const char *value, SerialConfig *out);
-bool parse_log_levels(const char *value, LogLevels *out);
-bool parse_dom0_mem(const char *value, Dom0Mem *out);
+bool parse_serial_config(const char* value, SerialConfig* out);
+bool parse_log_levels(const char* value, LogLevels* out);
+bool parse_dom0_mem(const char* value, Dom0Mem* out);

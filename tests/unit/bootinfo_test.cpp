@@ -16,33 +16,33 @@ struct FakePhys {
     size_t used = 0;
 
     PhysReader reader() { return PhysReader{map, this}; }
-    static const void *map(uint64_t phys, size_t len, void *ctx) {
-        auto *self = static_cast<FakePhys *>(ctx);
+    static const void* map(uint64_t phys, size_t len, void* ctx) {
+        auto* self = static_cast<FakePhys*>(ctx);
         if (phys < kBase || phys - kBase > self->mem.size() ||
             len > self->mem.size() - (phys - kBase))
             return nullptr;
         return self->mem.data() + (phys - kBase);
     }
     // Places bytes (8-byte aligned) and returns their physical address.
-    uint64_t put(const void *data, size_t len) {
+    uint64_t put(const void* data, size_t len) {
         used = (used + 7) & ~size_t(7);
         uint64_t phys = kBase + used;
         memcpy(mem.data() + used, data, len);
         used += len;
         return phys;
     }
-    uint64_t put_string(const std::string &s) { return put(s.c_str(), s.size() + 1); }
+    uint64_t put_string(const std::string& s) { return put(s.c_str(), s.size() + 1); }
 };
 
-void put32(std::vector<uint8_t> &v, uint32_t x) {
+void put32(std::vector<uint8_t>& v, uint32_t x) {
     for (int i = 0; i < 4; i++)
         v.push_back(uint8_t(x >> (8 * i)));
 }
-void put64(std::vector<uint8_t> &v, uint64_t x) {
+void put64(std::vector<uint8_t>& v, uint64_t x) {
     put32(v, uint32_t(x));
     put32(v, uint32_t(x >> 32));
 }
-void set32(std::vector<uint8_t> &v, size_t off, uint32_t x) {
+void set32(std::vector<uint8_t>& v, size_t off, uint32_t x) {
     for (int i = 0; i < 4; i++)
         v[off + i] = uint8_t(x >> (8 * i));
 }
@@ -54,7 +54,7 @@ struct Mb1 {
     void flag(unsigned bit) { field(0, (info[0] | info[1] << 8 | info[2] << 16) | 1u << bit); }
 };
 
-void mmap_entry(std::vector<uint8_t> &v, uint64_t base, uint64_t len, uint32_t type,
+void mmap_entry(std::vector<uint8_t>& v, uint64_t base, uint64_t len, uint32_t type,
                 uint32_t size = 20) {
     put32(v, size);
     put64(v, base);
@@ -267,17 +267,17 @@ TEST(BootInfoMb1, ZeroLengthAndWrappingRegions) {
 // Multiboot 2: tags appended 8-byte aligned after an 8-byte header.
 struct Mb2 {
     std::vector<uint8_t> v = std::vector<uint8_t>(8, 0);
-    void tag(uint32_t type, const std::vector<uint8_t> &payload) {
+    void tag(uint32_t type, const std::vector<uint8_t>& payload) {
         put32(v, type);
         put32(v, uint32_t(8 + payload.size()));
         v.insert(v.end(), payload.begin(), payload.end());
         while (v.size() % 8)
             v.push_back(0);
     }
-    void string_tag(uint32_t type, const std::string &s) {
+    void string_tag(uint32_t type, const std::string& s) {
         tag(type, std::vector<uint8_t>(s.c_str(), s.c_str() + s.size() + 1));
     }
-    void module(uint32_t start, uint32_t end, const std::string &s) {
+    void module(uint32_t start, uint32_t end, const std::string& s) {
         std::vector<uint8_t> p;
         put32(p, start), put32(p, end);
         p.insert(p.end(), s.c_str(), s.c_str() + s.size() + 1);
@@ -294,7 +294,7 @@ struct Mb2 {
 std::vector<uint8_t> mmap_payload(uint32_t entry_size, std::initializer_list<MemoryRegion> rs) {
     std::vector<uint8_t> p;
     put32(p, entry_size), put32(p, 0);
-    for (const MemoryRegion &r : rs) {
+    for (const MemoryRegion& r : rs) {
         put64(p, r.base), put64(p, r.length), put32(p, r.type);
         for (uint32_t i = 20; i < entry_size; i++)
             p.push_back(0);
@@ -413,7 +413,7 @@ TEST(BootInfoMb2, MissingEndTagIsTolerated) {
 // Every way a structure can lie must fail cleanly, never read out of bounds.
 TEST(BootInfoMb2, MalformedStructuresFail) {
     struct Case {
-        const char *what;
+        const char* what;
         std::vector<uint8_t> bytes;
     };
     std::vector<Case> cases;
@@ -478,7 +478,7 @@ TEST(BootInfoMb2, MalformedStructuresFail) {
         mb.string_tag(1, "xenon");
         cases.push_back({"no memory information", mb.finish()});
     }
-    for (const Case &c : cases) {
+    for (const Case& c : cases) {
         FakePhys phys;
         uint64_t at = phys.put(c.bytes.data(), c.bytes.size());
         BootInfo info;
@@ -512,9 +512,9 @@ TEST(BootInfoMb2, ReparsingStartsFromScratch) {
 
 TEST(BootInfo, SplitFirstWord) {
     struct Case {
-        const char *in;
-        const char *first;
-        const char *rest;
+        const char* in;
+        const char* first;
+        const char* rest;
     } cases[] = {
         {"", "", ""},
         {"   ", "", ""},
@@ -524,10 +524,10 @@ TEST(BootInfo, SplitFirstWord) {
         {"a=b c", "", "a=b c"},
         {" noreboot x=1", "noreboot", "x=1"},
     };
-    for (const Case &c : cases) {
+    for (const Case& c : cases) {
         std::string buf = c.in;
-        const char *first;
-        const char *rest;
+        const char* first;
+        const char* rest;
         bootinfo_detail::split_first_word(buf.data(), &first, &rest);
         EXPECT_STREQ(first, c.first) << "'" << c.in << "'";
         EXPECT_STREQ(rest, c.rest) << "'" << c.in << "'";

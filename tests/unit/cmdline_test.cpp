@@ -10,19 +10,19 @@
 namespace {
 
 TEST(CmdlineValues, Bool) {
-    const char *truths[] = {"1", "yes", "on", "true", "enable", "YES", "On", "TRUE"};
-    const char *falses[] = {"0", "no", "off", "false", "disable", "NO", "Off", "Disable"};
-    for (const char *t : truths) {
+    const char* truths[] = {"1", "yes", "on", "true", "enable", "YES", "On", "TRUE"};
+    const char* falses[] = {"0", "no", "off", "false", "disable", "NO", "Off", "Disable"};
+    for (const char* t : truths) {
         bool v = false;
         EXPECT_TRUE(parse_bool(t, &v)) << t;
         EXPECT_TRUE(v) << t;
     }
-    for (const char *f : falses) {
+    for (const char* f : falses) {
         bool v = true;
         EXPECT_TRUE(parse_bool(f, &v)) << f;
         EXPECT_FALSE(v) << f;
     }
-    for (const char *bad : {"", "2", "yess", "o", "enabled", " 1"}) {
+    for (const char* bad : {"", "2", "yess", "o", "enabled", " 1"}) {
         bool v = true;
         EXPECT_FALSE(parse_bool(bad, &v)) << bad;
         EXPECT_TRUE(v) << "unchanged on failure: " << bad;
@@ -43,7 +43,7 @@ TEST(CmdlineValues, Uint) {
     EXPECT_EQ(v, UINT64_MAX);
     EXPECT_TRUE(parse_uint("0xffffffffffffffff", &v));
     EXPECT_EQ(v, UINT64_MAX);
-    for (const char *bad : {"", "0x", "-1", "+1", " 1", "1 ", "12a", "0x1g", "18446744073709551616",
+    for (const char* bad : {"", "0x", "-1", "+1", " 1", "1 ", "12a", "0x1g", "18446744073709551616",
                             "0x10000000000000000", "1.5"}) {
         v = 7;
         EXPECT_FALSE(parse_uint(bad, &v)) << bad;
@@ -55,7 +55,7 @@ TEST(CmdlineValues, Uint) {
 
 TEST(CmdlineValues, Size) {
     struct {
-        const char *text;
+        const char* text;
         uint64_t bytes;
     } good[] = {
         {"100", 100},
@@ -70,7 +70,7 @@ TEST(CmdlineValues, Size) {
         {"0", 0},
         {"16777215T", 16777215ull << 40},
     };
-    for (const auto &g : good) {
+    for (const auto& g : good) {
         uint64_t v = 0;
         EXPECT_TRUE(parse_size(g.text, &v)) << g.text;
         EXPECT_EQ(v, g.bytes) << g.text;
@@ -80,7 +80,7 @@ TEST(CmdlineValues, Size) {
     EXPECT_EQ(v, 128u << 10);
     EXPECT_TRUE(parse_size("128M", &v, 10));
     EXPECT_EQ(v, 128u << 20);
-    for (const char *bad : {"", "M", "1MB", "1X", "1 M", "-1M", "16777216T", "1.5G", "0x"}) {
+    for (const char* bad : {"", "M", "1MB", "1X", "1 M", "-1M", "16777216T", "1.5G", "0x"}) {
         v = 7;
         EXPECT_FALSE(parse_size(bad, &v)) << bad;
         EXPECT_EQ(v, 7u) << bad;
@@ -102,7 +102,7 @@ struct Opts {
 };
 Opts opts;
 std::string custom_seen;
-bool custom_parse(const char *value) {
+bool custom_parse(const char* value) {
     if (value && strcmp(value, "bad") == 0)
         return false;
     custom_seen = value ? value : "(none)";
@@ -130,7 +130,7 @@ class Cmdline : public ::testing::Test {
         opts = Opts{};
         custom_seen.clear();
     }
-    unsigned parse(const char *line) {
+    unsigned parse(const char* line) {
         return parse_cmdline(line, std::begin(kParams), std::end(kParams));
     }
 };
@@ -256,7 +256,7 @@ TEST_F(Cmdline, GarbageNeverCrashes) {
     const char alphabet[] = "=\" -_,:noxM0123456789abcdefgsmaprebotcpu";
     for (int round = 0; round < 300; round++) {
         std::string junk(4096, '\0');
-        for (char &c : junk) {
+        for (char& c : junk) {
             if (round % 2)
                 c = char(1 + rng() % 255);
             else
@@ -307,7 +307,7 @@ TEST(Options, SerialConfig) {
     EXPECT_EQ(d.data_bits, 8);
     EXPECT_EQ(d.io_base, 0x3e8);
 
-    for (const char *bad :
+    for (const char* bad :
          {"", "fast", "0", "115200,8x1", "115200,9n1", "115200,8n3", "115200,8n", "115200,8n1,pci",
           "115200,8n1,0x3f8,300", "115200,8n1,0x3f8,4,x", "115200/", "115200/0", "115200,8n1,0"}) {
         SerialConfig e;
@@ -336,7 +336,7 @@ TEST(Options, LogLevels) {
     EXPECT_EQ(l.level, LogLevel::warning);
     ASSERT_TRUE(parse_log_levels("9", &l));
     EXPECT_EQ(l.level, LogLevel::debug);
-    for (const char *bad : {"", "loud", "all/", "/all", "info/x", "-1", "ALL"}) {
+    for (const char* bad : {"", "loud", "all/", "/all", "info/x", "-1", "ALL"}) {
         LogLevels m;
         EXPECT_FALSE(parse_log_levels(bad, &m)) << bad;
         EXPECT_EQ(m.level, LogLevel::info) << bad;
@@ -373,7 +373,7 @@ TEST(Options, Dom0Mem) {
     EXPECT_EQ(o.min.value, 10u);
     EXPECT_EQ(o.max.value, 4ull << 30);
 
-    for (const char *bad : {"", "min:", "max:x", "512M,", ",512M", "101%", "%", "mid:5M",
+    for (const char* bad : {"", "min:", "max:x", "512M,", ",512M", "101%", "%", "mid:5M",
                             "512M,max:1G,bogus", "--5M"}) {
         Dom0Mem p;
         p.amount = {Kind::kBytes, 1};
@@ -384,7 +384,7 @@ TEST(Options, Dom0Mem) {
 }
 
 TEST(Options, DefaultsBeforeAnyCommandLine) {
-    const BootOptions &o = boot_options();
+    const BootOptions& o = boot_options();
     EXPECT_EQ(o.maxcpus, 0u);
     EXPECT_FALSE(o.noreboot);
     EXPECT_TRUE(o.smap);
