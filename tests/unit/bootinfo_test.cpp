@@ -6,6 +6,7 @@
 
 #include "common/bootinfo.h"
 #include "common/bootinfo_builder.h"
+#include "log_capture.h"
 
 namespace {
 
@@ -158,7 +159,10 @@ TEST(BootInfoMb1, BadMmapEntrySizeFails) {
         mb.flag(6), mb.field(44, uint32_t(mmap.size())), mb.field(48, uint32_t(mmap_phys));
         uint64_t info_phys = phys.put(mb.info.data(), mb.info.size());
         BootInfo info;
+        test::start_log_capture();
         EXPECT_FALSE(parse_multiboot1(info_phys, phys.reader(), &info)) << "size " << bad;
+        EXPECT_TRUE(test::log_contains("multiboot1: memory map entry at offset 0 has size " +
+                                       std::to_string(bad)));
     }
 }
 
@@ -226,7 +230,9 @@ TEST(BootInfoMb1, HugeCommandLineFillsThePoolAndStops) {
     mb.flag(9), mb.field(64, uint32_t(loader));
     uint64_t info_phys = phys.put(mb.info.data(), mb.info.size());
     BootInfo info;
+    test::start_log_capture();
     ASSERT_TRUE(parse_multiboot1(info_phys, phys.reader(), &info));
+    EXPECT_EQ(test::log_count("multiboot1: string storage full (4096 bytes)"), 1u);
     EXPECT_STREQ(info.image_name, "xenon");
     EXPECT_EQ(strlen(info.cmdline), BootInfo::kStringPoolSize - 1 - strlen("xenon "));
     EXPECT_STREQ(info.loader_name, ""); // no room left
@@ -243,7 +249,9 @@ TEST(BootInfoMb1, TooManyRegionsKeepsTheFirst) {
     mb.flag(6), mb.field(44, uint32_t(mmap.size())), mb.field(48, uint32_t(mmap_phys));
     uint64_t info_phys = phys.put(mb.info.data(), mb.info.size());
     BootInfo info;
+    test::start_log_capture();
     ASSERT_TRUE(parse_multiboot1(info_phys, phys.reader(), &info));
+    EXPECT_EQ(test::log_count("multiboot1: more than 128 memory regions"), 1u);
     ASSERT_EQ(info.memory_count, BootInfo::kMaxMemoryRegions);
     for (size_t i = 1; i < info.memory_count; i++)
         EXPECT_LT(info.memory[i - 1].base, info.memory[i].base);
@@ -345,6 +353,20 @@ TEST(BootInfoMb2, FullStructure) {
     ASSERT_EQ(info.acpi_rsdp_len, 36u);
     EXPECT_EQ(info.acpi_rsdp[0], 'N');
     EXPECT_EQ(info.acpi_rsdp[35], 'N');
+
+    test::start_log_capture();
+    bootinfo_log(info);
+    EXPECT_EQ(test::captured_log(),
+              "(xenon) boot loader: GRUB 2.06-13+deb12u1 (multiboot2)\n"
+              "(xenon) memory map:\n"
+              "(xenon)   0000000000000000 - 000000000009fbff  RAM\n"
+              "(xenon)   0000000000100000 - 000000007ffdffff  RAM\n"
+              "(xenon)   000000007ffe0000 - 000000007fffffff  ACPI data\n"
+              "(xenon)   00000000feffc000 - 00000000feffffff  reserved\n"
+              "(xenon) module 0: 0000000001000000 - 0000000001a3c000 (10480 KiB) "
+              "/boot/vmlinuz-6.1 root=/dev/xvda1 console=hvc0\n"
+              "(xenon) module 1: 0000000002000000 - 0000000002400000 (4096 KiB) "
+              "/boot/initrd.img-6.1\n");
 }
 
 TEST(BootInfoMb2, OldRsdpAndBasicMemoryFallback) {
@@ -482,8 +504,16 @@ TEST(BootInfoMb2, MalformedStructuresFail) {
         FakePhys phys;
         uint64_t at = phys.put(c.bytes.data(), c.bytes.size());
         BootInfo info;
+        test::start_log_capture();
         EXPECT_FALSE(parse_multiboot2(at, phys.reader(), &info)) << c.what;
+        EXPECT_TRUE(test::log_contains("(xenon) multiboot2: ")) << c.what; // the reason
     }
+    test::start_log_capture();
+    FakePhys phys;
+    uint64_t at = phys.put(cases[0].bytes.data(), cases[0].bytes.size());
+    BootInfo info;
+    parse_multiboot2(at, phys.reader(), &info);
+    EXPECT_TRUE(test::log_contains("multiboot2: tag 1 at offset 24 has size 4 (must be 8..24)"));
 }
 
 TEST(BootInfoMb2, TotalSizePastReadableMemoryFails) {

@@ -6,6 +6,7 @@
 
 #include "common/cmdline.h"
 #include "common/options.h"
+#include "log_capture.h"
 
 namespace {
 
@@ -129,6 +130,7 @@ class Cmdline : public ::testing::Test {
     void SetUp() override {
         opts = Opts{};
         custom_seen.clear();
+        test::start_log_capture();
     }
     unsigned parse(const char* line) {
         return parse_cmdline(line, std::begin(kParams), std::end(kParams));
@@ -162,6 +164,8 @@ TEST_F(Cmdline, BooleanForms) {
     EXPECT_EQ(parse("no-smap=1 no-maxcpus noreboot=maybe"), 3u);
     EXPECT_FALSE(opts.smap);
     EXPECT_FALSE(opts.noreboot);
+    EXPECT_TRUE(test::log_contains("(xenon) cmdline: bad value 'maybe' for 'noreboot' ignored\n"));
+    EXPECT_TRUE(test::log_contains("cmdline: 'no-maxcpus' is not valid for option 'maxcpus'"));
 }
 
 TEST_F(Cmdline, DashAndUnderscoreAreTheSame) {
@@ -180,7 +184,13 @@ TEST_F(Cmdline, LaterOptionsOverrideEarlierOnes) {
 TEST_F(Cmdline, BadValuesAreIgnoredAndKeepThePreviousOne) {
     EXPECT_EQ(parse("maxcpus=3 maxcpus=x maxcpus= maxcpus maxcpus=-1 maxcpus=4294967296"), 5u);
     EXPECT_EQ(opts.maxcpus, 3u);
+    EXPECT_TRUE(test::log_contains("(xenon) cmdline: bad value 'x' for 'maxcpus' ignored\n"));
+    EXPECT_TRUE(test::log_contains("cmdline: bad value '' for 'maxcpus' ignored"));
+    EXPECT_TRUE(test::log_contains("cmdline: option 'maxcpus' needs a value; ignored"));
+    EXPECT_TRUE(test::log_contains("cmdline: bad value '-1' for 'maxcpus' ignored"));
+    EXPECT_TRUE(test::log_contains("value '4294967296' for 'maxcpus' is outside 0..4294967295"));
     EXPECT_EQ(parse("small=256 ranged=0 ranged=11 ranged=10"), 3u);
+    EXPECT_TRUE(test::log_contains("cmdline: value '11' for 'ranged' is outside 1..10; ignored"));
     EXPECT_EQ(opts.small, 0u);
     EXPECT_EQ(opts.ranged, 10u);
     EXPECT_EQ(parse("mem=12Q mem=1M"), 1u);
@@ -193,6 +203,7 @@ TEST_F(Cmdline, Strings) {
     EXPECT_EQ(parse("console=1234567"), 0u); // 7 characters fit in 8 bytes
     EXPECT_STREQ(opts.console, "1234567");
     EXPECT_EQ(parse("console=12345678"), 1u); // refused, not cut
+    EXPECT_TRUE(test::log_contains("cmdline: value for 'console' is longer than 7 characters"));
     EXPECT_STREQ(opts.console, "1234567");
     EXPECT_EQ(parse("console="), 0u);
     EXPECT_STREQ(opts.console, "");
@@ -209,11 +220,16 @@ TEST_F(Cmdline, Quotes) {
     EXPECT_EQ(parse("maxcpus=1 console=\"abc noreboot"), 1u);
     EXPECT_EQ(opts.maxcpus, 1u);
     EXPECT_FALSE(opts.noreboot);
+    EXPECT_TRUE(test::log_contains("cmdline: unbalanced quote in 'console=abc noreboot'"));
 }
 
 TEST_F(Cmdline, UnknownOptionsAndOddWords) {
     EXPECT_EQ(parse("foo bar=1 no-foo =5 = noreboot"), 5u);
     EXPECT_TRUE(opts.noreboot);
+    EXPECT_TRUE(test::log_contains("(xenon) cmdline: unknown option 'foo' ignored\n"));
+    EXPECT_TRUE(test::log_contains("cmdline: unknown option 'bar' ignored"));
+    EXPECT_TRUE(test::log_contains("cmdline: unknown option 'no-foo' ignored"));
+    EXPECT_EQ(test::log_count("cmdline: option with no name"), 2u);
 }
 
 TEST_F(Cmdline, SharedNamesSetEveryParam) {
@@ -232,12 +248,17 @@ TEST_F(Cmdline, EmptyAndBlankLines) {
     EXPECT_EQ(parse(""), 0u);
     EXPECT_EQ(parse(" \t\r\n "), 0u);
     EXPECT_EQ(parse("\tnoreboot\n\nmaxcpus=2\r\n"), 0u);
+    EXPECT_EQ(test::captured_log(), "");
     EXPECT_TRUE(opts.noreboot);
     EXPECT_EQ(opts.maxcpus, 2u);
 }
 
 TEST_F(Cmdline, NonPrintableWordsAreSkipped) {
     EXPECT_EQ(parse("maxcpus=2\x01 noreboot con\x7fsole=x smap=\xff\xfe"), 3u);
+    // Reported once, and the junk itself never reaches the log.
+    EXPECT_EQ(test::log_count("non-printable characters"), 1u);
+    EXPECT_FALSE(test::log_contains("\x01"));
+    EXPECT_FALSE(test::log_contains("\xff"));
     EXPECT_EQ(opts.maxcpus, 0u);
     EXPECT_TRUE(opts.noreboot);
     EXPECT_TRUE(opts.smap);
@@ -247,6 +268,7 @@ TEST_F(Cmdline, OverlongWordsAreSkipped) {
     std::string line = "console=" + std::string(5000, 'a') + " maxcpus=3";
     EXPECT_EQ(parse(line.c_str()), 1u);
     EXPECT_EQ(opts.maxcpus, 3u);
+    EXPECT_TRUE(test::log_contains("is longer than 1023 characters; ignored"));
     EXPECT_STREQ(opts.console, "");
 }
 
