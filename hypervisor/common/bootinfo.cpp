@@ -190,8 +190,9 @@ const char* memory_type_name(uint32_t type) {
 }
 
 void bootinfo_log(const BootInfo& info) {
-    log_info("boot loader: %s (multiboot%d)", info.loader_name[0] ? info.loader_name : "unnamed",
-             info.multiboot_version);
+    log_info("boot loader: %s (multiboot%d), image %s",
+             info.loader_name[0] ? info.loader_name : "unnamed", info.multiboot_version,
+             info.image_name[0] ? info.image_name : "unnamed");
     log_info("memory map:");
     for (size_t i = 0; i < info.memory_count; i++) {
         const MemoryRegion& r = info.memory[i];

@@ -357,7 +357,7 @@ TEST(BootInfoMb2, FullStructure) {
     test::start_log_capture();
     bootinfo_log(info);
     EXPECT_EQ(test::captured_log(),
-              "(xenon) boot loader: GRUB 2.06-13+deb12u1 (multiboot2)\n"
+              "(xenon) boot loader: GRUB 2.06-13+deb12u1 (multiboot2), image /boot/xenon.gz\n"
               "(xenon) memory map:\n"
               "(xenon)   0000000000000000 - 000000000009fbff  RAM\n"
               "(xenon)   0000000000100000 - 000000007ffdffff  RAM\n"
