@@ -4,10 +4,12 @@
 // hypercall boundary.
 //
 // Naming, for every header under public/: constants and structures keep their Xen ABI
-// spelling (minus leading underscores, which C++ reserves) inside namespace xen, so the
-// Xen documentation can be grepped for them. Everything is a constexpr value or a plain
-// standard-layout struct; sizes and offsets are pinned by static_asserts for x86-64, and
-// tests/unit/abi_check_test.cpp compares them with Xen 4.17's own public headers.
+// spelling inside namespace xen, so the Xen documentation can be grepped for them. Leading
+// underscores (reserved in C++) are dropped; Xen's bit-number companions of masks
+// (_GTF_readonly next to GTF_readonly) become NAME_bit; errno values keep a XEN_ prefix.
+// Everything is a constexpr value or a plain standard-layout struct; sizes and offsets are
+// pinned by static_asserts for x86-64, and tests/unit/abi_check_test.cpp compares them
+// with Xen 4.17's own public headers.
 //
 // Only the 64-bit guest ABI is described. 32-bit PV (compat) guests are out of scope.
 #pragma once
@@ -269,6 +271,17 @@ static_assert(offsetof(arch_shared_info, pfn_to_mfn_frame_list_list) == 8 &&
 // Per-domain x86 configuration chosen at XEN_DOMCTL_createdomain: which devices Xen
 // emulates (none for PV, a set for PVH and HVM).
 
+inline constexpr unsigned XEN_X86_EMU_LAPIC_bit = 0;
+inline constexpr unsigned XEN_X86_EMU_HPET_bit = 1;
+inline constexpr unsigned XEN_X86_EMU_PM_bit = 2;
+inline constexpr unsigned XEN_X86_EMU_RTC_bit = 3;
+inline constexpr unsigned XEN_X86_EMU_IOAPIC_bit = 4;
+inline constexpr unsigned XEN_X86_EMU_PIC_bit = 5;
+inline constexpr unsigned XEN_X86_EMU_VGA_bit = 6;
+inline constexpr unsigned XEN_X86_EMU_IOMMU_bit = 7;
+inline constexpr unsigned XEN_X86_EMU_PIT_bit = 8;
+inline constexpr unsigned XEN_X86_EMU_USE_PIRQ_bit = 9;
+inline constexpr unsigned XEN_X86_EMU_VPCI_bit = 10;
 inline constexpr uint32_t XEN_X86_EMU_LAPIC = 1u << 0;
 inline constexpr uint32_t XEN_X86_EMU_HPET = 1u << 1;
 inline constexpr uint32_t XEN_X86_EMU_PM = 1u << 2;

@@ -15,7 +15,7 @@ inline constexpr unsigned XENFEAT_hvm_callback_vector = 8;        // HVM upcall 
 inline constexpr unsigned XENFEAT_hvm_safe_pvclock = 9;           // pvclock usable under HVM
 inline constexpr unsigned XENFEAT_hvm_pirqs = 10;                 // HVM guests may use pirqs
 inline constexpr unsigned XENFEAT_dom0 = 11;                      // may run as dom0
-inline constexpr unsigned XENFEAT_grant_map_identity = 12;        // grants also mapped 1:1 (Arm)
+// 12 (grant_map_identity) is retired.
 inline constexpr unsigned XENFEAT_memory_op_vnode_supported = 13; // XENMEMF_vnode accepted
 inline constexpr unsigned XENFEAT_ARM_SMCCC_supported = 14;       // Arm SMC calling convention
 inline constexpr unsigned XENFEAT_linux_rsdp_unrestricted = 15;   // dom0 may use any RSDP

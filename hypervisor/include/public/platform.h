@@ -42,6 +42,14 @@ inline constexpr uint32_t XEN_FW_DISK_INFO = 1;
 inline constexpr uint32_t XEN_FW_DISK_MBR_SIGNATURE = 2;
 inline constexpr uint32_t XEN_FW_VBEDDC_INFO = 3;
 inline constexpr uint32_t XEN_FW_EFI_INFO = 4;
+// Index values of XEN_FW_EFI_INFO.
+inline constexpr uint32_t XEN_FW_EFI_VERSION = 0;
+inline constexpr uint32_t XEN_FW_EFI_CONFIG_TABLE = 1;
+inline constexpr uint32_t XEN_FW_EFI_VENDOR = 2;
+inline constexpr uint32_t XEN_FW_EFI_MEM_INFO = 3;
+inline constexpr uint32_t XEN_FW_EFI_RT_VERSION = 4;
+inline constexpr uint32_t XEN_FW_EFI_PCI_ROM = 5;
+inline constexpr uint32_t XEN_FW_EFI_APPLE_PROPERTIES = 6;
 inline constexpr uint32_t XEN_FW_KBD_SHIFT_FLAGS = 5;
 
 struct xen_platform_op {
