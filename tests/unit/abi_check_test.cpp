@@ -26,7 +26,7 @@ namespace {
 using abi_check::Entry;
 using abi_check::Table;
 
-std::map<std::string, int64_t> to_map(const Table &t, std::vector<std::string> *dups) {
+std::map<std::string, int64_t> to_map(const Table& t, std::vector<std::string>* dups) {
     std::map<std::string, int64_t> m;
     for (size_t i = 0; i < t.count; i++)
         if (!m.emplace(t.entries[i].name, t.entries[i].value).second && dups)
@@ -35,14 +35,14 @@ std::map<std::string, int64_t> to_map(const Table &t, std::vector<std::string> *
 }
 
 // Every difference between the two tables, one line each, naming the fact.
-std::vector<std::string> compare(const Table &ours, const Table &theirs) {
+std::vector<std::string> compare(const Table& ours, const Table& theirs) {
     std::vector<std::string> problems;
     std::vector<std::string> dups;
     auto o = to_map(ours, &dups);
     auto t = to_map(theirs, &dups);
-    for (const auto &d : dups)
+    for (const auto& d : dups)
         problems.push_back(d + ": listed twice");
-    for (const auto &[name, value] : t) {
+    for (const auto& [name, value] : t) {
         auto it = o.find(name);
         if (it == o.end())
             problems.push_back(name + ": missing from xenon");
@@ -50,27 +50,28 @@ std::vector<std::string> compare(const Table &ours, const Table &theirs) {
             problems.push_back(name + ": xenon has " + std::to_string(it->second) +
                                ", Xen 4.17 has " + std::to_string(value));
     }
-    for (const auto &[name, value] : o)
+    for (const auto& [name, value] : o)
         if (!t.count(name))
             problems.push_back(name + ": missing from Xen 4.17");
     return problems;
 }
 
-std::string join(const std::vector<std::string> &lines) {
+std::string join(const std::vector<std::string>& lines) {
     std::string s;
-    for (const auto &l : lines)
+    for (const auto& l : lines)
         s += "  " + l + "\n";
     return s;
 }
 
 TEST(AbiCheck, ComparisonReportsEveryKindOfMismatchByName) {
-    const Entry ours[] = {{"SAME", 1}, {"DIFFERENT", 2}, {"ONLY_OURS", 3}, {"TWICE", 4}, {"TWICE", 4}};
+    const Entry ours[] = {
+        {"SAME", 1}, {"DIFFERENT", 2}, {"ONLY_OURS", 3}, {"TWICE", 4}, {"TWICE", 4}};
     const Entry theirs[] = {{"SAME", 1}, {"DIFFERENT", 5}, {"ONLY_THEIRS", 6}, {"TWICE", 4}};
     auto problems = compare({ours, 5}, {theirs, 4});
     std::set<std::string> got(problems.begin(), problems.end());
-    EXPECT_EQ(got, (std::set<std::string>{"DIFFERENT: xenon has 2, Xen 4.17 has 5",
-                                          "ONLY_OURS: missing from Xen 4.17",
-                                          "ONLY_THEIRS: missing from xenon", "TWICE: listed twice"}));
+    EXPECT_EQ(got, (std::set<std::string>{
+                       "DIFFERENT: xenon has 2, Xen 4.17 has 5", "ONLY_OURS: missing from Xen 4.17",
+                       "ONLY_THEIRS: missing from xenon", "TWICE: listed twice"}));
 }
 
 TEST(AbiCheck, EveryListedFactMatchesXen417) {
@@ -99,20 +100,24 @@ TEST(AbiCheck, EveryXenErrnoIsInXenonWithTheSameValue) {
 // Completeness: the object-like macros of the scanned Xen headers must all be in the
 // list, except the ones excused below with a reason.
 
-bool starts(const std::string &s, const char *prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts(const std::string& s, const char* prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
 
 // Xen names a command in lower case after its prefix (XEN_DOMCTL_createdomain), a flag or
 // limit in upper case (XEN_DOMCTL_CDF_hvm).
-bool command_after(const std::string &s, const char *prefix) {
+bool command_after(const std::string& s, const char* prefix) {
     size_t n = strlen(prefix);
     return starts(s, prefix) && s.size() > n && islower(static_cast<unsigned char>(s[n]));
 }
 
-bool everything(const std::string &) { return true; }
+bool everything(const std::string&) {
+    return true;
+}
 
 // Toolstack-only memory sharing, paging and access sub-ops are not modelled.
-bool memory_wanted(const std::string &s) {
-    for (const char *p : {"XENMEM_paging_op_", "XENMEM_access_op_", "XENMEM_sharing_op_",
+bool memory_wanted(const std::string& s) {
+    for (const char* p : {"XENMEM_paging_op_", "XENMEM_access_op_", "XENMEM_sharing_op_",
                           "XENMEM_SHARING_", "XENMEM_FORK_"})
         if (starts(s, p))
             return false;
@@ -120,25 +125,25 @@ bool memory_wanted(const std::string &s) {
 }
 
 // platform, domctl and sysctl: command numbers, versions and the flags modelled so far.
-bool platform_wanted(const std::string &s) {
+bool platform_wanted(const std::string& s) {
     return command_after(s, "XENPF_") || s == "XENPF_INTERFACE_VERSION" || starts(s, "XEN_FW_");
 }
 
-bool domctl_wanted(const std::string &s) {
+bool domctl_wanted(const std::string& s) {
     return command_after(s, "XEN_DOMCTL_") || s == "XEN_DOMCTL_INTERFACE_VERSION" ||
            starts(s, "XEN_DOMCTL_CDF_") || starts(s, "XEN_DOMCTL_IOMMU_") ||
            starts(s, "XEN_DOMCTL_GRANT_") || starts(s, "XEN_DOMINF_") ||
            starts(s, "XEN_SCHEDULER_") || s == "XEN_INVALID_MAX_VCPU_ID";
 }
 
-bool sysctl_wanted(const std::string &s) {
+bool sysctl_wanted(const std::string& s) {
     return command_after(s, "XEN_SYSCTL_") || s == "XEN_SYSCTL_INTERFACE_VERSION" ||
            starts(s, "XEN_SYSCTL_PHYSCAP_");
 }
 
 struct Scanned {
-    const char *file; // relative to the Xen include directory
-    bool (*wanted)(const std::string &name);
+    const char* file; // relative to the Xen include directory
+    bool (*wanted)(const std::string& name);
 };
 
 const Scanned kScanned[] = {
@@ -222,7 +227,7 @@ const std::map<std::string, std::string> kExcused = {
     {"XEN_SYSCTL_pm_op_disable_turbo", "XEN_SYSCTL_pm_op payload not modelled"},
 };
 
-std::string strip_comments(const std::string &text) {
+std::string strip_comments(const std::string& text) {
     std::string out;
     for (size_t i = 0; i < text.size();) {
         if (text.compare(i, 2, "/*") == 0) {
@@ -241,7 +246,7 @@ std::string strip_comments(const std::string &text) {
 }
 
 // The name an object-like "#define NAME ..." line defines, or "" for any other line.
-std::string defined_name(const std::string &line) {
+std::string defined_name(const std::string& line) {
     size_t i = line.find_first_not_of(" \t");
     if (i == std::string::npos || line[i] != '#')
         return "";
@@ -253,7 +258,8 @@ std::string defined_name(const std::string &line) {
     if (start == i || start == std::string::npos)
         return "";
     size_t end = start;
-    while (end < line.size() && (isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_'))
+    while (end < line.size() &&
+           (isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_'))
         end++;
     if (end < line.size() && line[end] != ' ' && line[end] != '\t')
         return ""; // function-like, or not an identifier
@@ -263,7 +269,7 @@ std::string defined_name(const std::string &line) {
 TEST(AbiCheck, EveryConstantInTheScannedXenHeadersIsListed) {
     auto listed = to_map(abi_check::xen417_table(), nullptr);
     std::vector<std::string> missing;
-    for (const Scanned &s : kScanned) {
+    for (const Scanned& s : kScanned) {
         std::string path = std::string(XEN_PUBLIC_INCLUDE_DIR) + "/" + s.file;
         std::ifstream in(path);
         ASSERT_TRUE(in.good()) << "cannot read " << path << " (is libxen-dev installed?)";

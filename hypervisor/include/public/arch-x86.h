@@ -30,13 +30,11 @@ using xen_callback_t = uint64_t; // a callback entry point: a guest virtual addr
 // points at. It is a number, never a pointer: the hypervisor reaches guest memory only
 // through copy_from_guest/copy_to_guest, which check and survive faults. On x86-64 Xen
 // wraps a pointer in a struct; this has the same size (8) and alignment (8).
-template <typename T> struct guest_handle {
-    uint64_t p;
-};
+template <typename T> struct guest_handle { uint64_t p; };
 static_assert(sizeof(guest_handle<void>) == 8 && alignof(guest_handle<void>) == 8);
 
 // For guest-side code: wrap a pointer into a handle.
-template <typename T> inline guest_handle<T> make_guest_handle(T *ptr) {
+template <typename T> inline guest_handle<T> make_guest_handle(T* ptr) {
     return guest_handle<T>{reinterpret_cast<uintptr_t>(ptr)};
 }
 
@@ -106,8 +104,12 @@ inline constexpr unsigned SEGBASE_GS_KERNEL = 2;
 inline constexpr unsigned SEGBASE_GS_USER_SEL = 3; // load user %gs from base[15:0]
 
 // A CR3 value holds the frame number shifted by the page size.
-constexpr uint64_t xen_pfn_to_cr3(uint64_t pfn) { return pfn << 12; }
-constexpr uint64_t xen_cr3_to_pfn(uint64_t cr3) { return cr3 >> 12; }
+constexpr uint64_t xen_pfn_to_cr3(uint64_t pfn) {
+    return pfn << 12;
+}
+constexpr uint64_t xen_cr3_to_pfn(uint64_t cr3) {
+    return cr3 >> 12;
+}
 
 // ---------------------------------------------------------------------------------------
 // set_trap_table: one entry per virtual IDT vector. A table ends at an entry whose
@@ -123,8 +125,12 @@ static_assert(sizeof(trap_info) == 16);
 static_assert(offsetof(trap_info, flags) == 1 && offsetof(trap_info, cs) == 2 &&
               offsetof(trap_info, address) == 8);
 
-constexpr unsigned TI_GET_DPL(const trap_info &ti) { return ti.flags & 3u; }
-constexpr bool TI_GET_IF(const trap_info &ti) { return (ti.flags & 4u) != 0; }
+constexpr unsigned TI_GET_DPL(const trap_info& ti) {
+    return ti.flags & 3u;
+}
+constexpr bool TI_GET_IF(const trap_info& ti) {
+    return (ti.flags & 4u) != 0;
+}
 
 // ---------------------------------------------------------------------------------------
 // Saved register frame (x86-64). error_code and entry_vector are Xen-private; the segment

@@ -12,7 +12,7 @@ inline constexpr uint16_t CALLBACKTYPE_failsafe = 1; // Xen could not restore gu
 inline constexpr uint16_t CALLBACKTYPE_syscall = 2;  // SYSCALL from 64-bit user space
 inline constexpr uint16_t CALLBACKTYPE_sysenter_deprecated = 3;
 inline constexpr uint16_t CALLBACKTYPE_nmi = 4;
-inline constexpr uint16_t CALLBACKTYPE_sysenter = 5;  // SYSENTER from 32-bit user space
+inline constexpr uint16_t CALLBACKTYPE_sysenter = 5; // SYSENTER from 32-bit user space
 // 6 is unused.
 inline constexpr uint16_t CALLBACKTYPE_syscall32 = 7; // SYSCALL from 32-bit user space
 

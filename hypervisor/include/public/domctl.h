@@ -122,7 +122,9 @@ inline constexpr uint32_t XEN_DOMCTL_IOMMU_no_sharept = 1u << 0; // IOMMU tables
 inline constexpr uint32_t XEN_DOMCTL_IOMMU_MAX = XEN_DOMCTL_IOMMU_no_sharept;
 
 inline constexpr uint32_t XEN_DOMCTL_GRANT_version_mask = 0xf; // max grant version, low bits
-constexpr uint32_t XEN_DOMCTL_GRANT_version(uint32_t v) { return v & XEN_DOMCTL_GRANT_version_mask; }
+constexpr uint32_t XEN_DOMCTL_GRANT_version(uint32_t v) {
+    return v & XEN_DOMCTL_GRANT_version_mask;
+}
 
 struct xen_domctl_createdomain {
     uint32_t ssidref; // XSM label

@@ -89,19 +89,19 @@ static_assert(offsetof(grant_entry_v2, full_page.frame) == 8 &&
               offsetof(grant_entry_v2, transitive.trans_domid) == 4 &&
               offsetof(grant_entry_v2, transitive.gref) == 8);
 
-inline constexpr unsigned GNTTABOP_map_grant_ref = 0;       // gnttab_map_grant_ref[]
-inline constexpr unsigned GNTTABOP_unmap_grant_ref = 1;     // gnttab_unmap_grant_ref[]
-inline constexpr unsigned GNTTABOP_setup_table = 2;         // gnttab_setup_table
-inline constexpr unsigned GNTTABOP_dump_table = 3;          // gnttab_dump_table
-inline constexpr unsigned GNTTABOP_transfer = 4;            // gnttab_transfer[]
-inline constexpr unsigned GNTTABOP_copy = 5;                // gnttab_copy[]
-inline constexpr unsigned GNTTABOP_query_size = 6;          // gnttab_query_size
-inline constexpr unsigned GNTTABOP_unmap_and_replace = 7;   // gnttab_unmap_and_replace[]
-inline constexpr unsigned GNTTABOP_set_version = 8;         // gnttab_set_version
-inline constexpr unsigned GNTTABOP_get_status_frames = 9;   // gnttab_get_status_frames
-inline constexpr unsigned GNTTABOP_get_version = 10;        // gnttab_get_version
-inline constexpr unsigned GNTTABOP_swap_grant_ref = 11;     // gnttab_swap_grant_ref[]
-inline constexpr unsigned GNTTABOP_cache_flush = 12;        // gnttab_cache_flush[] (Arm)
+inline constexpr unsigned GNTTABOP_map_grant_ref = 0;     // gnttab_map_grant_ref[]
+inline constexpr unsigned GNTTABOP_unmap_grant_ref = 1;   // gnttab_unmap_grant_ref[]
+inline constexpr unsigned GNTTABOP_setup_table = 2;       // gnttab_setup_table
+inline constexpr unsigned GNTTABOP_dump_table = 3;        // gnttab_dump_table
+inline constexpr unsigned GNTTABOP_transfer = 4;          // gnttab_transfer[]
+inline constexpr unsigned GNTTABOP_copy = 5;              // gnttab_copy[]
+inline constexpr unsigned GNTTABOP_query_size = 6;        // gnttab_query_size
+inline constexpr unsigned GNTTABOP_unmap_and_replace = 7; // gnttab_unmap_and_replace[]
+inline constexpr unsigned GNTTABOP_set_version = 8;       // gnttab_set_version
+inline constexpr unsigned GNTTABOP_get_status_frames = 9; // gnttab_get_status_frames
+inline constexpr unsigned GNTTABOP_get_version = 10;      // gnttab_get_version
+inline constexpr unsigned GNTTABOP_swap_grant_ref = 11;   // gnttab_swap_grant_ref[]
+inline constexpr unsigned GNTTABOP_cache_flush = 12;      // gnttab_cache_flush[] (Arm)
 
 // GNTMAP_* flags of map/unmap.
 inline constexpr unsigned GNTMAP_device_map_bit = 0;
@@ -146,7 +146,8 @@ struct gnttab_map_grant_ref {
     uint64_t dev_bus_addr; // out, with GNTMAP_device_map
 };
 static_assert(sizeof(gnttab_map_grant_ref) == 32);
-static_assert(offsetof(gnttab_map_grant_ref, flags) == 8 && offsetof(gnttab_map_grant_ref, ref) == 12 &&
+static_assert(offsetof(gnttab_map_grant_ref, flags) == 8 &&
+              offsetof(gnttab_map_grant_ref, ref) == 12 &&
               offsetof(gnttab_map_grant_ref, dom) == 16 &&
               offsetof(gnttab_map_grant_ref, status) == 18 &&
               offsetof(gnttab_map_grant_ref, handle) == 20 &&
@@ -166,9 +167,9 @@ static_assert(offsetof(gnttab_unmap_grant_ref, handle) == 16 &&
 // GNTTABOP_setup_table: grow the caller's (or, privileged, dom's) table to nr_frames and
 // return the frames backing it.
 struct gnttab_setup_table {
-    domid_t dom;        // in
-    uint32_t nr_frames; // in
-    int16_t status;     // out
+    domid_t dom;                        // in
+    uint32_t nr_frames;                 // in
+    int16_t status;                     // out
     guest_handle<xen_pfn_t> frame_list; // out
 };
 static_assert(sizeof(gnttab_setup_table) == 24);
@@ -253,9 +254,9 @@ static_assert(sizeof(gnttab_set_version) == 4);
 
 // GNTTABOP_get_status_frames (v2).
 struct gnttab_get_status_frames {
-    uint32_t nr_frames; // in
-    domid_t dom;        // in
-    int16_t status;     // out
+    uint32_t nr_frames;                // in
+    domid_t dom;                       // in
+    int16_t status;                    // out
     guest_handle<uint64_t> frame_list; // out
 };
 static_assert(sizeof(gnttab_get_status_frames) == 16);

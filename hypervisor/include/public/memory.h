@@ -14,24 +14,24 @@ namespace xen {
 inline constexpr unsigned MEMOP_EXTENT_SHIFT = 6;
 inline constexpr unsigned MEMOP_CMD_MASK = (1u << MEMOP_EXTENT_SHIFT) - 1;
 
-inline constexpr unsigned XENMEM_increase_reservation = 0;  // xen_memory_reservation
-inline constexpr unsigned XENMEM_decrease_reservation = 1;  // xen_memory_reservation
-inline constexpr unsigned XENMEM_maximum_ram_page = 2;      // arg unused: highest RAM mfn
-inline constexpr unsigned XENMEM_current_reservation = 3;   // domid_t: pages held
-inline constexpr unsigned XENMEM_maximum_reservation = 4;   // domid_t: page limit
-inline constexpr unsigned XENMEM_machphys_mfn_list = 5;     // xen_machphys_mfn_list
-inline constexpr unsigned XENMEM_populate_physmap = 6;      // xen_memory_reservation
-inline constexpr unsigned XENMEM_add_to_physmap = 7;        // xen_add_to_physmap
+inline constexpr unsigned XENMEM_increase_reservation = 0; // xen_memory_reservation
+inline constexpr unsigned XENMEM_decrease_reservation = 1; // xen_memory_reservation
+inline constexpr unsigned XENMEM_maximum_ram_page = 2;     // arg unused: highest RAM mfn
+inline constexpr unsigned XENMEM_current_reservation = 3;  // domid_t: pages held
+inline constexpr unsigned XENMEM_maximum_reservation = 4;  // domid_t: page limit
+inline constexpr unsigned XENMEM_machphys_mfn_list = 5;    // xen_machphys_mfn_list
+inline constexpr unsigned XENMEM_populate_physmap = 6;     // xen_memory_reservation
+inline constexpr unsigned XENMEM_add_to_physmap = 7;       // xen_add_to_physmap
 // 8 (translate_gpfn_list) was removed.
-inline constexpr unsigned XENMEM_memory_map = 9;            // xen_memory_map: own e820
-inline constexpr unsigned XENMEM_machine_memory_map = 10;   // xen_memory_map: host e820 (dom0)
-inline constexpr unsigned XENMEM_exchange = 11;             // xen_memory_exchange
-inline constexpr unsigned XENMEM_machphys_mapping = 12;     // xen_machphys_mapping
-inline constexpr unsigned XENMEM_set_memory_map = 13;       // xen_foreign_memory_map (tools)
-inline constexpr unsigned XENMEM_maximum_gpfn = 14;         // domid_t: highest gpfn
-inline constexpr unsigned XENMEM_remove_from_physmap = 15;  // xen_remove_from_physmap
-inline constexpr unsigned XENMEM_set_pod_target = 16;       // xen_pod_target (tools)
-inline constexpr unsigned XENMEM_get_pod_target = 17;       // xen_pod_target (tools)
+inline constexpr unsigned XENMEM_memory_map = 9;                // xen_memory_map: own e820
+inline constexpr unsigned XENMEM_machine_memory_map = 10;       // xen_memory_map: host e820 (dom0)
+inline constexpr unsigned XENMEM_exchange = 11;                 // xen_memory_exchange
+inline constexpr unsigned XENMEM_machphys_mapping = 12;         // xen_machphys_mapping
+inline constexpr unsigned XENMEM_set_memory_map = 13;           // xen_foreign_memory_map (tools)
+inline constexpr unsigned XENMEM_maximum_gpfn = 14;             // domid_t: highest gpfn
+inline constexpr unsigned XENMEM_remove_from_physmap = 15;      // xen_remove_from_physmap
+inline constexpr unsigned XENMEM_set_pod_target = 16;           // xen_pod_target (tools)
+inline constexpr unsigned XENMEM_get_pod_target = 17;           // xen_pod_target (tools)
 inline constexpr unsigned XENMEM_get_sharing_freed_pages = 18;  // tools
 inline constexpr unsigned XENMEM_get_sharing_shared_pages = 19; // tools
 inline constexpr unsigned XENMEM_paging_op = 20;                // tools
@@ -42,14 +42,22 @@ inline constexpr unsigned XENMEM_claim_pages = 24;              // xen_memory_re
 inline constexpr unsigned XENMEM_machphys_compat_mfn_list = 25; // 32-bit guests' m2p
 inline constexpr unsigned XENMEM_get_vnumainfo = 26;            // xen_vnuma_topology_info
 inline constexpr unsigned XENMEM_reserved_device_memory_map = 27; // tools
-inline constexpr unsigned XENMEM_acquire_resource = 28;         // xen_mem_acquire_resource
+inline constexpr unsigned XENMEM_acquire_resource = 28;           // xen_mem_acquire_resource
 
 // mem_flags of xen_memory_reservation: the low byte limits the address width of the
 // frames handed out (0: no limit); bits 8-15 hold a NUMA node plus one.
-constexpr uint32_t XENMEMF_address_bits(uint32_t bits) { return bits; }
-constexpr uint32_t XENMEMF_get_address_bits(uint32_t flags) { return flags & 0xffu; }
-constexpr uint32_t XENMEMF_node(uint32_t node) { return (node + 1) << 8; }
-constexpr uint32_t XENMEMF_get_node(uint32_t flags) { return ((flags >> 8) - 1) & 0xffu; }
+constexpr uint32_t XENMEMF_address_bits(uint32_t bits) {
+    return bits;
+}
+constexpr uint32_t XENMEMF_get_address_bits(uint32_t flags) {
+    return flags & 0xffu;
+}
+constexpr uint32_t XENMEMF_node(uint32_t node) {
+    return (node + 1) << 8;
+}
+constexpr uint32_t XENMEMF_get_node(uint32_t flags) {
+    return ((flags >> 8) - 1) & 0xffu;
+}
 inline constexpr uint32_t XENMEMF_populate_on_demand = 1u << 16;
 inline constexpr uint32_t XENMEMF_exact_node_request = 1u << 17;
 constexpr uint32_t XENMEMF_exact_node(uint32_t node) {
@@ -158,7 +166,8 @@ struct xen_remove_from_physmap {
     domid_t domid;
     xen_pfn_t gpfn;
 };
-static_assert(sizeof(xen_remove_from_physmap) == 16 && offsetof(xen_remove_from_physmap, gpfn) == 8);
+static_assert(sizeof(xen_remove_from_physmap) == 16 &&
+              offsetof(xen_remove_from_physmap, gpfn) == 8);
 
 // XENMEM_memory_map / machine_memory_map: nr_entries is the buffer's capacity in, the
 // number written out; buffer holds e820entry records.
@@ -231,15 +240,17 @@ inline constexpr uint16_t XENMEM_resource_vmtrace_buf = 2;
 inline constexpr uint32_t XENMEM_resource_grant_table_id_shared = 0;
 inline constexpr uint32_t XENMEM_resource_grant_table_id_status = 1;
 inline constexpr uint64_t XENMEM_resource_ioreq_server_frame_bufioreq = 0;
-constexpr uint64_t XENMEM_resource_ioreq_server_frame_ioreq(uint64_t n) { return 1 + n; }
+constexpr uint64_t XENMEM_resource_ioreq_server_frame_ioreq(uint64_t n) {
+    return 1 + n;
+}
 
 struct xen_mem_acquire_resource {
     domid_t domid;
     uint16_t type; // XENMEM_resource_*
     uint32_t id;   // type-specific; zero unless stated
     uint32_t nr_frames;
-    uint32_t pad; // zero
-    uint64_t frame; // first frame of the resource
+    uint32_t pad;                       // zero
+    uint64_t frame;                     // first frame of the resource
     guest_handle<xen_pfn_t> frame_list; // PV caller: out, mfns; HVM caller: in, gfns
 };
 static_assert(sizeof(xen_mem_acquire_resource) == 32);

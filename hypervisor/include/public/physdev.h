@@ -102,10 +102,10 @@ inline constexpr int MAP_PIRQ_TYPE_MULTI_MSI = 0x4;
 
 struct physdev_map_pirq {
     domid_t domid;
-    int32_t type;     // MAP_PIRQ_TYPE_*
-    int32_t index;    // GSI, or MSI-X entry
-    int32_t pirq;     // in or out
-    int32_t bus;      // high 16 bits: PCI segment for *_MSI_SEG and *_MULTI_MSI
+    int32_t type;  // MAP_PIRQ_TYPE_*
+    int32_t index; // GSI, or MSI-X entry
+    int32_t pirq;  // in or out
+    int32_t bus;   // high 16 bits: PCI segment for *_MSI_SEG and *_MULTI_MSI
     int32_t devfn;
     int32_t entry_nr; // number of vectors for *_MULTI_MSI
     uint64_t table_base;
@@ -144,7 +144,8 @@ struct physdev_manage_pci_ext {
         uint8_t devfn;
     } physfn; // the physical function, for a virtual function
 };
-static_assert(sizeof(physdev_manage_pci_ext) == 16 && offsetof(physdev_manage_pci_ext, physfn) == 12);
+static_assert(sizeof(physdev_manage_pci_ext) == 16 &&
+              offsetof(physdev_manage_pci_ext, physfn) == 12);
 
 // The union of the legacy multiplexed physdev_op_compat call.
 struct physdev_op {
@@ -201,7 +202,8 @@ struct physdev_pci_device_add {
     } physfn;
     uint32_t optarr[]; // optional parameters, variable length
 };
-static_assert(sizeof(physdev_pci_device_add) == 12 && offsetof(physdev_pci_device_add, physfn) == 8 &&
+static_assert(sizeof(physdev_pci_device_add) == 12 &&
+              offsetof(physdev_pci_device_add, physfn) == 8 &&
               offsetof(physdev_pci_device_add, optarr) == 12);
 
 // PHYSDEVOP_pci_device_remove, restore_msi_ext, prepare_msix, release_msix.

@@ -10,17 +10,17 @@
 
 namespace xen {
 
-inline constexpr unsigned XENVER_version = 0;     // arg unused
-inline constexpr unsigned XENVER_extraversion = 1; // arg: xen_extraversion_t
-inline constexpr unsigned XENVER_compile_info = 2; // arg: xen_compile_info
-inline constexpr unsigned XENVER_capabilities = 3; // arg: xen_capabilities_info_t
-inline constexpr unsigned XENVER_changeset = 4;    // arg: xen_changeset_info_t
+inline constexpr unsigned XENVER_version = 0;             // arg unused
+inline constexpr unsigned XENVER_extraversion = 1;        // arg: xen_extraversion_t
+inline constexpr unsigned XENVER_compile_info = 2;        // arg: xen_compile_info
+inline constexpr unsigned XENVER_capabilities = 3;        // arg: xen_capabilities_info_t
+inline constexpr unsigned XENVER_changeset = 4;           // arg: xen_changeset_info_t
 inline constexpr unsigned XENVER_platform_parameters = 5; // arg: xen_platform_parameters
-inline constexpr unsigned XENVER_get_features = 6;  // arg: xen_feature_info
-inline constexpr unsigned XENVER_pagesize = 7;      // arg unused
-inline constexpr unsigned XENVER_guest_handle = 8;  // arg: xen_domain_handle_t
-inline constexpr unsigned XENVER_commandline = 9;   // arg: xen_commandline_t (privileged)
-inline constexpr unsigned XENVER_build_id = 10;     // arg: xen_build_id (privileged)
+inline constexpr unsigned XENVER_get_features = 6;        // arg: xen_feature_info
+inline constexpr unsigned XENVER_pagesize = 7;            // arg unused
+inline constexpr unsigned XENVER_guest_handle = 8;        // arg: xen_domain_handle_t
+inline constexpr unsigned XENVER_commandline = 9;         // arg: xen_commandline_t (privileged)
+inline constexpr unsigned XENVER_build_id = 10;           // arg: xen_build_id (privileged)
 
 // Strings are NUL-terminated within their fixed sizes.
 using xen_extraversion_t = char[16]; // e.g. ".7" after major.minor

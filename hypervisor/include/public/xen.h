@@ -40,7 +40,7 @@ inline constexpr unsigned HYPERVISOR_physdev_op_compat = 19; // superseded by 33
 inline constexpr unsigned HYPERVISOR_grant_table_op = 20;
 inline constexpr unsigned HYPERVISOR_vm_assist = 21;
 inline constexpr unsigned HYPERVISOR_update_va_mapping_otherdomain = 22;
-inline constexpr unsigned HYPERVISOR_iret = 23;             // x86 only
+inline constexpr unsigned HYPERVISOR_iret = 23; // x86 only
 inline constexpr unsigned HYPERVISOR_vcpu_op = 24;
 inline constexpr unsigned HYPERVISOR_set_segment_base = 25; // x86-64 only
 inline constexpr unsigned HYPERVISOR_mmuext_op = 26;
@@ -152,9 +152,9 @@ struct mmuext_op {
         uint64_t linear_addr; // invlpg, set_ldt
     } arg1;
     union {
-        uint32_t nr_ents;                    // set_ldt
-        guest_handle<const void> vcpumask;   // *_MULTI: bitmap of target vCPUs
-        xen_pfn_t src_mfn;                   // copy_page
+        uint32_t nr_ents;                  // set_ldt
+        guest_handle<const void> vcpumask; // *_MULTI: bitmap of target vCPUs
+        xen_pfn_t src_mfn;                 // copy_page
     } arg2;
 };
 static_assert(sizeof(mmuext_op) == 24);
@@ -165,12 +165,12 @@ static_assert(offsetof(mmuext_op, arg1) == 8 && offsetof(mmuext_op, arg2) == 16)
 // UVMF_MULTI the flags word also carries a pointer to a vCPU bitmap (8-byte aligned).
 
 inline constexpr uint64_t UVMF_NONE = 0;
-inline constexpr uint64_t UVMF_TLB_FLUSH = 1;      // flush whole TLBs
-inline constexpr uint64_t UVMF_INVLPG = 2;         // flush this one address
+inline constexpr uint64_t UVMF_TLB_FLUSH = 1; // flush whole TLBs
+inline constexpr uint64_t UVMF_INVLPG = 2;    // flush this one address
 inline constexpr uint64_t UVMF_FLUSHTYPE_MASK = 3;
-inline constexpr uint64_t UVMF_MULTI = 0;          // the vCPUs in the bitmap
-inline constexpr uint64_t UVMF_LOCAL = 0;          // UVMF_MULTI with a null bitmap: this vCPU
-inline constexpr uint64_t UVMF_ALL = 1u << 2;      // every vCPU of the domain
+inline constexpr uint64_t UVMF_MULTI = 0;     // the vCPUs in the bitmap
+inline constexpr uint64_t UVMF_LOCAL = 0;     // UVMF_MULTI with a null bitmap: this vCPU
+inline constexpr uint64_t UVMF_ALL = 1u << 2; // every vCPU of the domain
 
 // ---------------------------------------------------------------------------------------
 // HYPERVISOR_console_io(cmd, count, buffer).
@@ -183,13 +183,13 @@ inline constexpr unsigned CONSOLEIO_read = 1;
 
 inline constexpr unsigned VMASST_CMD_enable = 0;
 inline constexpr unsigned VMASST_CMD_disable = 1;
-inline constexpr unsigned VMASST_TYPE_4gb_segments = 0;        // 32-bit only
-inline constexpr unsigned VMASST_TYPE_4gb_segments_notify = 1; // 32-bit only
-inline constexpr unsigned VMASST_TYPE_writable_pagetables = 2; // trap-and-emulate PTE writes
-inline constexpr unsigned VMASST_TYPE_pae_extended_cr3 = 3;    // 32-bit PAE only
-inline constexpr unsigned VMASST_TYPE_architectural_iopl = 4;  // iopl semantics as on hardware
+inline constexpr unsigned VMASST_TYPE_4gb_segments = 0;         // 32-bit only
+inline constexpr unsigned VMASST_TYPE_4gb_segments_notify = 1;  // 32-bit only
+inline constexpr unsigned VMASST_TYPE_writable_pagetables = 2;  // trap-and-emulate PTE writes
+inline constexpr unsigned VMASST_TYPE_pae_extended_cr3 = 3;     // 32-bit PAE only
+inline constexpr unsigned VMASST_TYPE_architectural_iopl = 4;   // iopl semantics as on hardware
 inline constexpr unsigned VMASST_TYPE_runstate_update_flag = 5; // XEN_RUNSTATE_UPDATE marking
-inline constexpr unsigned VMASST_TYPE_m2p_strict = 32;         // only valid m2p entries mapped
+inline constexpr unsigned VMASST_TYPE_m2p_strict = 32;          // only valid m2p entries mapped
 
 // ---------------------------------------------------------------------------------------
 // Domain ids. Ordinary domains are numbered below DOMID_FIRST_RESERVED.
@@ -383,8 +383,8 @@ struct dom0_vga_console_info {
             uint8_t green_pos, green_size;
             uint8_t blue_pos, blue_size;
             uint8_t rsvd_pos, rsvd_size;
-            uint32_t gbl_caps;     // VBE controller capabilities
-            uint16_t mode_attrs;   // VBE mode attributes
+            uint32_t gbl_caps;   // VBE controller capabilities
+            uint16_t mode_attrs; // VBE mode attributes
             uint16_t pad;
             uint32_t ext_lfb_base; // high 32 bits of the frame buffer's address
         } vesa_lfb;

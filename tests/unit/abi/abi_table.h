@@ -9,17 +9,19 @@
 namespace abi_check {
 
 struct Entry {
-    const char *name;
+    const char* name;
     int64_t value;
 };
 
 struct Table {
-    const Entry *entries;
+    const Entry* entries;
     size_t count;
 };
 
 // Every fact is widened to int64_t the same way on both sides.
-template <typename T> constexpr int64_t as_i64(T v) { return static_cast<int64_t>(v); }
+template <typename T> constexpr int64_t as_i64(T v) {
+    return static_cast<int64_t>(v);
+}
 
 Table xenon_table();  // xenon_side.cpp
 Table xen417_table(); // xen417_side.cpp

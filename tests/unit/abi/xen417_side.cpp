@@ -44,13 +44,13 @@ namespace {
 
 #define ABI_CONST(n) {#n, as_i64(n)},
 #define ABI_CONST_AS(theirs, ours) {#theirs, as_i64(theirs)},
-#define ABI_TYPE_AS(theirs, ours)                                                              \
-    {"sizeof(" #theirs ")", as_i64(sizeof(theirs))},                                           \
+#define ABI_TYPE_AS(theirs, ours)                                                                  \
+    {"sizeof(" #theirs ")", as_i64(sizeof(theirs))},                                               \
         {"alignof(" #theirs ")", as_i64(alignof(theirs))},
 #define ABI_TYPE(t) ABI_TYPE_AS(t, t)
-#define ABI_FIELD_AS(t, theirs, ours)                                                          \
-    {"offsetof(" #t ", " #theirs ")", as_i64(offsetof(t, theirs))},                            \
-        {"sizeof(" #t "::" #theirs ")", as_i64(sizeof(static_cast<t *>(nullptr)->theirs))},
+#define ABI_FIELD_AS(t, theirs, ours)                                                              \
+    {"offsetof(" #t ", " #theirs ")", as_i64(offsetof(t, theirs))},                                \
+        {"sizeof(" #t "::" #theirs ")", as_i64(sizeof(static_cast<t*>(nullptr)->theirs))},
 #define ABI_FIELD(t, m) ABI_FIELD_AS(t, m, m)
 #define ABI_OFFSET(t, m) {"offsetof(" #t ", " #m ")", as_i64(offsetof(t, m))},
 
@@ -68,7 +68,11 @@ const Entry kErrnos[] = {
 
 } // namespace
 
-Table xen417_table() { return {kEntries, sizeof(kEntries) / sizeof(kEntries[0])}; }
-Table xen417_errno_table() { return {kErrnos, sizeof(kErrnos) / sizeof(kErrnos[0])}; }
+Table xen417_table() {
+    return {kEntries, sizeof(kEntries) / sizeof(kEntries[0])};
+}
+Table xen417_errno_table() {
+    return {kErrnos, sizeof(kErrnos) / sizeof(kErrnos[0])};
+}
 
 } // namespace abi_check

@@ -29,13 +29,13 @@ namespace {
 
 #define ABI_CONST(n) {#n, as_i64(::xen::n)},
 #define ABI_CONST_AS(theirs, ours) {#theirs, as_i64(::xen::ours)},
-#define ABI_TYPE_AS(theirs, ours)                                                              \
-    {"sizeof(" #theirs ")", as_i64(sizeof(::xen::ours))},                                      \
+#define ABI_TYPE_AS(theirs, ours)                                                                  \
+    {"sizeof(" #theirs ")", as_i64(sizeof(::xen::ours))},                                          \
         {"alignof(" #theirs ")", as_i64(alignof(::xen::ours))},
 #define ABI_TYPE(t) ABI_TYPE_AS(t, t)
-#define ABI_FIELD_AS(t, theirs, ours)                                                          \
-    {"offsetof(" #t ", " #theirs ")", as_i64(offsetof(::xen::t, ours))},                       \
-        {"sizeof(" #t "::" #theirs ")", as_i64(sizeof(static_cast<::xen::t *>(nullptr)->ours))},
+#define ABI_FIELD_AS(t, theirs, ours)                                                              \
+    {"offsetof(" #t ", " #theirs ")", as_i64(offsetof(::xen::t, ours))},                           \
+        {"sizeof(" #t "::" #theirs ")", as_i64(sizeof(static_cast<::xen::t*>(nullptr)->ours))},
 #define ABI_FIELD(t, m) ABI_FIELD_AS(t, m, m)
 #define ABI_OFFSET(t, m) {"offsetof(" #t ", " #m ")", as_i64(offsetof(::xen::t, m))},
 
@@ -45,6 +45,8 @@ const Entry kEntries[] = {
 
 } // namespace
 
-Table xenon_table() { return {kEntries, sizeof(kEntries) / sizeof(kEntries[0])}; }
+Table xenon_table() {
+    return {kEntries, sizeof(kEntries) / sizeof(kEntries[0])};
+}
 
 } // namespace abi_check
