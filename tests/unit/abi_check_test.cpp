@@ -141,6 +141,16 @@ bool sysctl_wanted(const std::string& s) {
            starts(s, "XEN_SYSCTL_PHYSCAP_");
 }
 
+// HVM: the Viridian (Hyper-V) feature bits are not modelled; of hvm_op.h, the sub-op
+// numbers, without altp2m's own sub-ops.
+bool params_wanted(const std::string& s) {
+    return !starts(s, "HVMPV_") && !starts(s, "_HVMPV_");
+}
+
+bool hvm_op_wanted(const std::string& s) {
+    return command_after(s, "HVMOP_") && !starts(s, "HVMOP_altp2m_");
+}
+
 struct Scanned {
     const char* file; // relative to the Xen include directory
     bool (*wanted)(const std::string& name);
@@ -164,6 +174,9 @@ const Scanned kScanned[] = {
     {"platform.h", platform_wanted},
     {"domctl.h", domctl_wanted},
     {"sysctl.h", sysctl_wanted},
+    {"arch-x86/hvm/start_info.h", everything},
+    {"hvm/params.h", params_wanted},
+    {"hvm/hvm_op.h", hvm_op_wanted},
 };
 
 // Macros xenon deliberately has no counterpart for, and why.
@@ -217,6 +230,14 @@ const std::map<std::string, std::string> kExcused = {
     {"XEN_DOMCTL_soft_reset_cont", "Xen-internal continuation"},
     // Differs on purpose: xenon also knows the note Xen 4.19 added (PHYS32_RELOC, 19).
     {"XEN_ELFNOTE_MAX", "xenon's is 19 (PHYS32_RELOC); 4.17's is 18"},
+    // Arm only.
+    {"HVM_PARAM_CALLBACK_TYPE_PPI", "Arm only"},
+    {"HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_MASK", "Arm only"},
+    {"HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_LOW_LEVEL", "Arm only"},
+    // Moved to dm_op; only declared for interface versions before 0x00040900.
+    {"HVMOP_set_pci_intx_level", "pre-0x00040900; now dm_op"},
+    {"HVMOP_set_isa_irq_level", "pre-0x00040900; now dm_op"},
+    {"HVMOP_set_pci_link_route", "pre-0x00040900; now dm_op"},
     // Sub-ops of commands whose payloads are not modelled yet.
     {"XEN_SYSCTL_pm_op_get_max_cstate", "XEN_SYSCTL_pm_op payload not modelled"},
     {"XEN_SYSCTL_pm_op_set_max_cstate", "XEN_SYSCTL_pm_op payload not modelled"},

@@ -33,6 +33,10 @@
 // Needs xen.h first.
 #include <xen/arch-x86/xen-mca.h>
 
+#include <xen/arch-x86/hvm/start_info.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+
 #include "abi/abi_table.h"
 
 #if XEN_DOMCTL_INTERFACE_VERSION != 0x15 || XEN_SYSCTL_INTERFACE_VERSION != 0x15
