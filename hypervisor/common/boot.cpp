@@ -5,7 +5,9 @@
 #include "arch/percpu.h"
 #include "common/bootinfo.h"
 #include "common/console.h"
-#include "common/elf.h"
+#include "arch/dom0_build.h"
+#include "arch/pv.h"
+#include "common/domain.h"
 #include "common/memory/buddy.h"
 #include "common/panic.h"
 
@@ -15,19 +17,11 @@ void boot_complete(const BootInfo& info) {
     log_info("xenon: ready, %u CPU%s, %lu MiB free", cpus, cpus == 1 ? "" : "s", free_mib);
     arch::crash_selftest();
 
-    // The initial domain's kernel is the first module. Building it is the domain builder's
-    // job (next step); until then xenon checks what it was given and stops cleanly.
+    // The initial domain's kernel is the first module, its initrd the second.
     if (info.module_count == 0)
         fatal_boot_error("no dom0 kernel: give the kernel as the first module (QEMU: -initrd "
                          "\"kernel args\"; GRUB: module2 /kernel args)");
-    const BootModule& kernel = info.modules[0];
-    const void* image = arch::phys_to_virt(kernel.start);
-    ElfImage elf;
-    ElfError err = elf_open(image, kernel.end - kernel.start, &elf);
-    if (err != ElfError::kOk)
-        fatal_boot_error("dom0 kernel '%s' (module 0, %lu bytes): %s", kernel.name,
-                         kernel.end - kernel.start, elf_error_string(err));
-    log_info("dom0: kernel '%s' is a 64-bit x86 ELF, entry %#lx", kernel.name, elf.entry());
-    log_warn("dom0: the domain builder is not part of xenon yet; nothing to run");
-    arch::machine_power_off();
+    Domain* d = arch::build_dom0(info.modules[0], info.module_count > 1 ? &info.modules[1] : nullptr);
+    log_info("dom0: starting");
+    arch::pv_enter(*d->vcpus[0]);
 }

@@ -75,9 +75,9 @@ void load_descriptor_tables(PerCpu& cpu) {
     gdt_entry(gdt, HYPERVISOR_CS) = kCode64Ring0;
     gdt_entry(gdt, HYPERVISOR_DS) = kData;
     gdt_entry(gdt, HYPERVISOR_CS + 16) = kCode32Ring0;
-    gdt_entry(gdt, FLAT_RING3_CS32 & ~3) = kCode32Ring3;
-    gdt_entry(gdt, FLAT_RING3_DS & ~3) = kDataRing3;
-    gdt_entry(gdt, FLAT_RING3_CS64 & ~3) = kCode64Ring3;
+    gdt_entry(gdt, SEL_RING3_CS32 & ~3) = kCode32Ring3;
+    gdt_entry(gdt, SEL_RING3_DS & ~3) = kDataRing3;
+    gdt_entry(gdt, SEL_RING3_CS64 & ~3) = kCode64Ring3;
 
     memset(&cpu.tss, 0, sizeof(cpu.tss));
     uintptr_t block = cpu.stack_block;

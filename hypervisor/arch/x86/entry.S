@@ -50,6 +50,11 @@ trap_common:
         subq    $8, %rsp              /* 16-byte alignment at the call */
         call    trap_dispatch
         addq    $24, %rsp
+        /* fall through */
+
+/* Restores the TrapFrame at %rsp and returns through it: to xenon, or to a guest. */
+        .globl restore_frame_and_iret
+restore_frame_and_iret:
         popq    %r15
         popq    %r14
         popq    %r13

@@ -65,6 +65,12 @@ void paging_drop_identity_map() {
     flush_tlb_local();
 }
 
+void pv_install_xen_slots(uint64_t* l4) {
+    // Slots 256..271: xenon's image, direct map and (later) the read-only M2P table.
+    for (unsigned slot = 256; slot < 272; slot++)
+        l4[slot] = boot_pml4[slot];
+}
+
 uint64_t paging_boot_root() { return virt_to_phys(boot_pml4); }
 uint64_t paging_direct_map_end() { return direct_map_end; }
 

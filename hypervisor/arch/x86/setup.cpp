@@ -9,6 +9,7 @@
 #include "arch/machine.h"
 #include "arch/paging.h"
 #include "arch/percpu.h"
+#include "arch/pv.h"
 #include "arch/power.h"
 #include "arch/serial.h"
 #include "arch/smp.h"
@@ -175,6 +176,7 @@ extern "C" [[noreturn]] void xenon_start(uint32_t magic, uint32_t info_phys) {
     lapic_setup_cpu();
     bsp->apic_id = lapic_id();
     percpu_set_online(0);
+    pv_cpu_init();
     lapic_timer_calibrate();
     irq_enable();
     self_test_timer();

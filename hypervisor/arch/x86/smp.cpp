@@ -6,6 +6,7 @@
 #include "arch/layout.h"
 #include "arch/paging.h"
 #include "arch/percpu.h"
+#include "arch/pv.h"
 #include "arch/time.h"
 #include "arch/traps.h"
 #include "arch/power.h"
@@ -70,6 +71,7 @@ extern "C" [[noreturn]] void ap_start(unsigned id) {
     PerCpu& me = *cpu(id);
     load_descriptor_tables(me);
     lapic_setup_cpu();
+    pv_cpu_init();
     percpu_set_online(id);
     irq_enable();
     idle_loop();

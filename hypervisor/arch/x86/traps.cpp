@@ -4,6 +4,7 @@
 #include "arch/extable.h"
 #include "arch/lapic.h"
 #include "arch/percpu.h"
+#include "arch/pv.h"
 #include "common/console.h"
 #include "common/panic.h"
 
@@ -86,6 +87,20 @@ using namespace arch;
 
 extern "C" void trap_dispatch(TrapFrame* frame) {
     unsigned vector = frame->vector;
+    bool from_guest = (frame->cs & 3) == 3;
+    if (from_guest && vector != kVecNmi && vector != kVecMachineCheck &&
+        vector != kVecDoubleFault) {
+        if (vector < 32) {
+            pv_guest_trap(*frame);
+        } else if (IrqHandler handler = irq_handlers[vector]) {
+            handler(*frame);
+        } else if (vector != kVecSpurious) {
+            lapic_eoi();
+        }
+        irq_disable();
+        pv_exit_to_guest(*frame);
+        return;
+    }
     if (vector < 32) {
         if (vector != kVecNmi && vector != kVecMachineCheck && extable_fixup(*frame))
             return;

@@ -10,8 +10,6 @@
 #define XENON_VIRT_OFFSET 0xffff82d040000000 // image virtual = physical + this
 #define DIRECTMAP_BASE 0xffff830000000000    // all of RAM, virtual = physical + this
 #define DIRECTMAP_END 0xffff880000000000     // 5 TiB of direct map at most
-#define HYPERVISOR_VIRT_START 0xffff800000000000
-#define HYPERVISOR_VIRT_END 0xffff880000000000
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE 0x1000
@@ -30,12 +28,11 @@
 // Xen's hypervisor selectors, so PV guests see the values they are built for.
 #define HYPERVISOR_CS 0xe008
 #define HYPERVISOR_DS 0xe010
-#define FLAT_RING3_CS32 0xe023
-#define FLAT_RING3_DS 0xe02b
-#define FLAT_RING3_CS64 0xe033
+#define SEL_RING3_CS32 0xe023
+#define SEL_RING3_DS 0xe02b
+#define SEL_RING3_CS64 0xe033
 #define TSS_SELECTOR 0xe040
 #define LDT_SELECTOR 0xe050
-#define FIRST_RESERVED_GDT_BYTE 0xe000
 #define GDT_PAGES 16
 
 #ifndef __ASSEMBLER__

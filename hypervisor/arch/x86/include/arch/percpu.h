@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "arch/layout.h"
+#include "arch/traps.h"
 
 namespace arch {
 
@@ -26,6 +27,8 @@ struct PerCpu;
 struct CpuInfo {
     PerCpu* percpu;
     uint32_t id;
+    uint32_t pad;
+    void* current_vcpu; // the Vcpu running here (common/domain.h), or nullptr
 };
 static_assert(sizeof(CpuInfo) <= CPU_INFO_SIZE);
 
@@ -33,7 +36,7 @@ struct PerCpu {
     uint32_t id;
     uint32_t apic_id;
     uintptr_t stack_block; // STACK_SIZE bytes, STACK_SIZE aligned
-    uint64_t* gdt;         // GDT_PAGES pages; xenon's descriptors from FIRST_RESERVED_GDT_BYTE
+    uint64_t* gdt;         // GDT_PAGES pages; xenon's descriptors from byte 0xe000
     alignas(16) Tss tss;
     volatile bool online;
     volatile bool in_panic; // stopped by another CPU's panic
@@ -49,6 +52,9 @@ inline CpuInfo* cpu_info() {
 }
 inline PerCpu& this_cpu() { return *cpu_info()->percpu; }
 inline unsigned this_cpu_id() { return cpu_info()->id; }
+// Where a guest's registers are while it runs on this CPU: the frame an entry from the
+// guest (interrupt, exception or SYSCALL) leaves at the very top of the stack.
+inline TrapFrame* guest_frame() { return reinterpret_cast<TrapFrame*>(cpu_info()) - 1; }
 
 // All CPUs ever set up, by xenon CPU number (the boot CPU is 0).
 PerCpu* cpu(unsigned id);

@@ -1,0 +1,36 @@
+// The x86-64 PV execution model: how a guest kernel and its user space, both in ring 3,
+// enter and leave xenon.
+#pragma once
+#include <stdint.h>
+
+#include "arch/traps.h"
+
+struct Vcpu;
+struct Domain;
+
+namespace arch {
+
+// Per-CPU set-up for guests: SYSCALL MSRs pointing at this CPU's entry stub.
+void pv_cpu_init();
+
+// Starts running a vCPU on this CPU from its saved registers. Never returns.
+[[noreturn]] void pv_enter(Vcpu& v);
+
+// Exceptions and interrupts that arrived while a guest ran (frame.cs is ring 3).
+void pv_guest_trap(TrapFrame& frame);
+// Last stop before any return to a guest: delivers pending events.
+void pv_exit_to_guest(TrapFrame& frame);
+
+// Bounces an exception to the guest's registered handler; false if it has none.
+bool pv_bounce_exception(TrapFrame& frame, unsigned vector, bool has_error_code,
+                         uint32_t error_code);
+// Switches between guest kernel and guest user mode (page tables, GS base).
+void pv_toggle_guest_mode(Vcpu& v);
+
+// Writes Xen's 64-bit hypercall transfer page (128 stubs of 32 bytes) at `page`.
+void pv_write_hypercall_page(uint8_t* page);
+
+// The machine address of a fresh guest L4 needs xenon's own slots in it.
+void pv_install_xen_slots(uint64_t* l4);
+
+} // namespace arch

@@ -1,0 +1,43 @@
+// The x86 part of a domain and a vCPU: what a 64-bit PV guest's virtual CPU consists of.
+#pragma once
+#include <stdint.h>
+
+#include "arch/traps.h"
+#include "public/arch-x86.h"
+
+// A guest's registered trap handler for one vector (set_trap_table).
+struct GuestTrap {
+    uint64_t address; // 0: none registered
+    uint16_t cs;
+    uint8_t flags; // bits 0-1 DPL allowed to INT it, bit 2: mask events on entry
+};
+
+struct alignas(64) ArchVcpu {
+    // Guest register state while the vCPU is not on a CPU (while it is, the registers
+    // live in the frame at the top of the CPU's stack).
+    arch::TrapFrame regs;
+
+    GuestTrap traps[256];
+    uint64_t event_callback;
+    uint64_t failsafe_callback;
+    uint64_t syscall_callback; // from guest user mode
+    uint64_t nmi_callback;
+    bool syscall_disables_events;
+
+    bool in_kernel;           // guest kernel mode (vs guest user mode)
+    uint64_t kernel_ss, kernel_sp; // stack_switch: where bounces from user mode land
+    uint64_t cr3_kernel;      // machine address of the guest kernel's L4
+    uint64_t cr3_user;        // and of the user L4 (0 if none)
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+
+    bool fpu_ts;                // the guest's virtual CR0.TS (fpu_taskswitch)
+    uint64_t debugreg[8];
+    uint64_t iopl;              // virtual IOPL (PHYSDEVOP_set_iopl)
+
+    // Extended FPU state, saved with FXSAVE.
+    alignas(64) uint8_t fpu_area[512];
+};
+
+struct ArchDomain {
+    uint64_t hypercall_page_va; // 0 if the kernel did not ask for one
+};

@@ -1,0 +1,100 @@
+// Ways into and out of a PV guest: SYSCALL (hypercalls from the guest kernel, system calls
+// from guest user space), exceptions and interrupts taken in the guest, and the common
+// exit that delivers pending events.
+#include "arch/cpu.h"
+#include "arch/guest_access.h"
+#include "arch/percpu.h"
+#include "arch/pv.h"
+#include "common/console.h"
+#include "common/domain.h"
+#include "common/hypercall.h"
+#include "public/xen.h"
+
+extern "C" char syscall_stubs[];
+extern "C" uint64_t syscall_stack_top[];
+extern "C" [[noreturn]] void enter_guest_frame(arch::TrapFrame* frame);
+
+namespace arch {
+namespace {
+
+constexpr unsigned kSyscallStubSize = 32;
+constexpr uint64_t kEferSce = 1;
+// SYSCALL clears these in RFLAGS: interrupts, direction, trap, nested task, alignment.
+constexpr uint64_t kSyscallFlagMask = 0x47700;
+constexpr uint64_t kRflagsIf = 1 << 9;
+constexpr uint64_t kRflagsReserved1 = 1 << 1;
+// What a guest may never run with: IOPL, nested task, virtual-8086, resume flag is fine.
+constexpr uint64_t kRflagsGuestForbidden = (3 << 12) | (1 << 14) | (1 << 17);
+
+} // namespace
+
+void pv_cpu_init() {
+    unsigned id = this_cpu_id();
+    syscall_stack_top[id] = reinterpret_cast<uint64_t>(cpu_info());
+    uint64_t stub = reinterpret_cast<uint64_t>(syscall_stubs + id * kSyscallStubSize);
+    wrmsr(msr::kEfer, rdmsr(msr::kEfer) | kEferSce);
+    // Kernel CS/SS from 0xe008; SYSRET bases from 0xe023 (32-bit CS, then SS, 64-bit CS).
+    wrmsr(msr::kStar, (uint64_t(SEL_RING3_CS32 & ~3) << 48) | (uint64_t(HYPERVISOR_CS) << 32));
+    wrmsr(msr::kLstar, stub);
+    wrmsr(msr::kCstar, stub); // 32-bit SYSCALL: treated as 64-bit; it cannot harm xenon
+    wrmsr(msr::kFmask, kSyscallFlagMask);
+}
+
+[[noreturn]] void pv_enter(Vcpu& v) {
+    set_current_vcpu(&v);
+    v.processor = this_cpu_id();
+    v.runstate.state = xen::RUNSTATE_running;
+    write_cr3(v.arch.in_kernel ? v.arch.cr3_kernel : v.arch.cr3_user);
+    wrmsr(msr::kFsBase, v.arch.fs_base);
+    wrmsr(msr::kGsBase, v.arch.in_kernel ? v.arch.gs_base_kernel : v.arch.gs_base_user);
+    TrapFrame* frame = guest_frame();
+    *frame = v.arch.regs;
+    frame->rflags = (frame->rflags & ~kRflagsGuestForbidden) | kRflagsIf | kRflagsReserved1;
+    irq_disable();
+    pv_exit_to_guest(*frame);
+    enter_guest_frame(frame);
+}
+
+void pv_toggle_guest_mode(Vcpu& v) {
+    ArchVcpu& a = v.arch;
+    a.in_kernel = !a.in_kernel;
+    write_cr3(a.in_kernel ? a.cr3_kernel : a.cr3_user);
+    wrmsr(msr::kGsBase, a.in_kernel ? a.gs_base_kernel : a.gs_base_user);
+}
+
+} // namespace arch
+
+using namespace arch;
+
+extern "C" void pv_syscall(TrapFrame* frame) {
+    Vcpu* v = current_vcpu();
+    if (v->arch.in_kernel) {
+        // A hypercall: arguments in rdi, rsi, rdx, r10, r8; the answer goes back in rax.
+        irq_enable();
+        long ret = hypercall_dispatch(frame->rax, frame->rdi, frame->rsi, frame->rdx,
+                                      frame->r10, frame->r8);
+        irq_disable();
+        // do_iret sets rax itself and returns it too, so one store serves every call.
+        frame->rax = static_cast<uint64_t>(ret);
+    } else {
+        // A system call in guest user space: the guest kernel's syscall callback runs it.
+        if (!v->arch.syscall_callback) {
+            pv_bounce_exception(*frame, kVecGeneralProtection, true, 0);
+        } else {
+            uint64_t rip = v->arch.syscall_callback;
+            pv_toggle_guest_mode(*v);
+            uint64_t frame_words[7] = {frame->rcx, frame->r11, frame->rip, frame->cs,
+                                       frame->rflags, frame->rsp, frame->ss};
+            uint64_t sp = (v->arch.kernel_sp & ~uint64_t(15)) - sizeof(frame_words);
+            if (copy_to_guest(sp, frame_words, sizeof(frame_words)))
+                domain_crash(*v->domain, "cannot write the syscall frame to the kernel stack");
+            frame->rsp = sp;
+            frame->rip = rip;
+            frame->cs = SEL_RING3_CS64;
+            frame->ss = SEL_RING3_DS;
+            if (v->arch.syscall_disables_events)
+                v->vcpu_info->evtchn_upcall_mask = 1;
+        }
+    }
+    pv_exit_to_guest(*frame);
+}

@@ -1,0 +1,68 @@
+/* SYSCALL from a PV guest (kernel: a hypercall; user: a system call for the guest
+ * kernel). SYSCALL does not switch stacks, so each CPU has its own 32-byte stub that
+ * parks the guest's %rsp and loads the CPU's stack top; the stub's LSTAR is set per CPU.
+ * The frame built is the same arch::TrapFrame an interrupt from the guest leaves at
+ * the top of the stack, so every way in and out of a guest shares one layout. */
+#include "arch/layout.h"
+
+#define MAX_CPUS 256
+#define VECTOR_SYSCALL 0x100
+
+        .data
+        .balign 8
+        .globl syscall_stack_top
+syscall_stack_top:                    /* per CPU: top of its TrapFrame area */
+        .fill   MAX_CPUS, 8, 0
+syscall_scratch:                      /* per CPU: the guest's %rsp, briefly */
+        .fill   MAX_CPUS, 8, 0
+
+        .text
+        .balign 32
+        .globl syscall_stubs
+syscall_stubs:
+        .set    cpu, 0
+        .rept   MAX_CPUS
+        .balign 32
+        movq    %rsp, syscall_scratch + 8 * cpu(%rip)
+        movq    syscall_stack_top + 8 * cpu(%rip), %rsp
+        pushq   $SEL_RING3_DS                     /* ss */
+        pushq   syscall_scratch + 8 * cpu(%rip)    /* rsp */
+        jmp     syscall_common
+        .set    cpu, cpu + 1
+        .endr
+
+syscall_common:
+        pushq   %r11                      /* rflags */
+        pushq   $SEL_RING3_CS64          /* cs */
+        pushq   %rcx                      /* rip */
+        pushq   $0
+        movl    $VECTOR_SYSCALL, 4(%rsp)
+        cld
+        pushq   %rdi
+        pushq   %rsi
+        pushq   %rdx
+        pushq   %rcx
+        pushq   %rax
+        pushq   %r8
+        pushq   %r9
+        pushq   %r10
+        pushq   %r11
+        pushq   %rbx
+        pushq   %rbp
+        pushq   %r12
+        pushq   %r13
+        pushq   %r14
+        pushq   %r15
+        movq    %rsp, %rdi
+        xorl    %ebp, %ebp                /* the guest's frames are not ours to walk */
+        subq    $8, %rsp
+        call    pv_syscall
+        addq    $8, %rsp
+        jmp     restore_frame_and_iret
+
+/* Enters a guest for the first time on this CPU: %rdi points at the TrapFrame to load,
+ * which the caller placed at the top of this CPU's stack. */
+        .globl enter_guest_frame
+enter_guest_frame:
+        movq    %rdi, %rsp
+        jmp     restore_frame_and_iret

@@ -1,0 +1,74 @@
+// Exceptions and interrupts that arrive while a PV guest runs: emulate what a PV kernel
+// is allowed to ask for, bounce the rest to the guest's own handlers.
+#include "arch/cpu.h"
+#include "arch/guest_access.h"
+#include "arch/percpu.h"
+#include "arch/pv.h"
+#include "arch/pv_emulate.h"
+#include "common/console.h"
+#include "common/domain.h"
+#include "lib/format.h"
+
+namespace arch {
+namespace {
+
+bool has_error_code(unsigned vector) {
+    return vector == kVecDoubleFault || (vector >= kVecInvalidTss && vector <= kVecPageFault) ||
+           vector == kVecAlignment || vector == kVecControlProtection;
+}
+
+// A guest's `int $n`: allowed if its trap table says the guest's current privilege may
+// raise n. The vector is read from the instruction, not the #GP error code (which QEMU 7.2
+// gets wrong for 64-bit IDT entries).
+bool bounce_software_interrupt(TrapFrame& f, Vcpu& v) {
+    uint8_t insn[2];
+    if (copy_from_guest(insn, f.rip, 2) || insn[0] != 0xcd)
+        return false;
+    unsigned vector = insn[1];
+    const GuestTrap& t = v.arch.traps[vector];
+    unsigned guest_dpl = v.arch.in_kernel ? 1 : 3; // a PV kernel counts as ring 1
+    if (!t.address || (t.flags & 3) < guest_dpl)
+        return false;
+    f.rip += 2;
+    return pv_bounce_exception(f, vector, false, 0);
+}
+
+[[noreturn]] void unhandled(TrapFrame& f, Vcpu& v, unsigned vector) {
+    char why[96];
+    lib::format(why, sizeof(why), "%s (error %#x) at rip %#lx with no guest handler",
+                exception_name(vector), f.error_code, f.rip);
+    domain_crash(*v.domain, why);
+}
+
+} // namespace
+
+void pv_guest_trap(TrapFrame& f) {
+    Vcpu* v = current_vcpu();
+    unsigned vector = f.vector;
+    if (!v)
+        return;
+    switch (vector) {
+    case kVecGeneralProtection:
+        if (f.error_code == 0 && v->arch.in_kernel && pv_emulate_privileged(f, *v))
+            return;
+        if (bounce_software_interrupt(f, *v))
+            return;
+        break;
+    case kVecInvalidOp:
+        if (pv_emulate_forced_invalid_op(f, *v))
+            return;
+        break;
+    case kVecPageFault:
+        v->vcpu_info->arch.cr2 = read_cr2();
+        break;
+    case kVecNoDevice:
+        // The guest set TS with fpu_taskswitch; it clears it (fpu_taskswitch 0) itself.
+        break;
+    default:
+        break;
+    }
+    if (!pv_bounce_exception(f, vector, has_error_code(vector), f.error_code))
+        unhandled(f, *v, vector);
+}
+
+} // namespace arch
