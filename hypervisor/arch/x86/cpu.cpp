@@ -71,4 +71,27 @@ void detect_cpu_features() {
              f.vmx ? " vmx" : "", f.invariant_tsc ? " invariant-tsc" : "");
 }
 
+void cpu_init_control_registers() {
+    constexpr uint64_t kCr0Mp = 1 << 1, kCr0Ne = 1 << 5, kCr0Em = 1 << 2;
+    constexpr uint64_t kCr4Osfxsr = 1 << 9, kCr4Osxmmexcpt = 1 << 10, kCr4Osxsave = 1 << 18,
+                       kCr4Smep = 1 << 20;
+    // Guests use the FPU and SSE natively: xenon itself never touches them
+    // (-mgeneral-regs-only), so their state stays in the registers across hypercalls.
+    write_cr0((read_cr0() & ~kCr0Em) | kCr0Mp | kCr0Ne);
+    uint64_t cr4 = read_cr4() | kCr4Osfxsr | kCr4Osxmmexcpt;
+    // SMEP: xenon never executes a guest's page, even if tricked into jumping there.
+    if (features.smep)
+        cr4 |= kCr4Smep;
+    if (features.xsave)
+        cr4 |= kCr4Osxsave;
+    write_cr4(cr4);
+    if (features.xsave) {
+        // Every user state component the CPU supports (x87, SSE, AVX, ...), none of the
+        // supervisor ones.
+        CpuidResult r = cpuid(0xd, 0);
+        uint64_t xcr0 = (uint64_t(r.edx) << 32 | r.eax) & 0x2ff;
+        asm volatile("xsetbv" ::"c"(0), "a"(uint32_t(xcr0)), "d"(uint32_t(xcr0 >> 32)));
+    }
+}
+
 } // namespace arch

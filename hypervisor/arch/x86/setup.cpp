@@ -140,6 +140,7 @@ extern "C" [[noreturn]] void xenon_start(uint32_t magic, uint32_t info_phys) {
     idt_init();
     load_descriptor_tables(*bsp);
     detect_cpu_features();
+    cpu_init_control_registers();
 
     PhysReader reader{map_low_phys, nullptr};
     bool parsed = false;

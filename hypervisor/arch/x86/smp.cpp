@@ -70,6 +70,7 @@ void stop_interrupt(TrapFrame&) {
 extern "C" [[noreturn]] void ap_start(unsigned id) {
     PerCpu& me = *cpu(id);
     load_descriptor_tables(me);
+    cpu_init_control_registers();
     lapic_setup_cpu();
     pv_cpu_init();
     percpu_set_online(id);

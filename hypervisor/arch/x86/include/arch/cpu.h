@@ -92,5 +92,7 @@ struct CpuFeatures {
 };
 const CpuFeatures& cpu_features();
 void detect_cpu_features();
+// CR0/CR4/XCR0 as xenon runs with them: FPU/SSE/XSAVE usable by guests, SMEP on.
+void cpu_init_control_registers();
 
 } // namespace arch
