@@ -90,6 +90,8 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
     bool from_guest = (frame->cs & 3) == 3;
     if (from_guest && vector != kVecNmi && vector != kVecMachineCheck &&
         vector != kVecDoubleFault) {
+        // Guests run with interrupts on; a fault in one may take its time (emulation,
+        // copying guest memory), but the exit below must see events atomically.
         if (vector < 32) {
             pv_guest_trap(*frame);
         } else if (IrqHandler handler = irq_handlers[vector]) {
@@ -104,8 +106,12 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
     if (vector < 32) {
         if (vector != kVecNmi && vector != kVecMachineCheck && extable_fixup(*frame))
             return;
-        if (vector == kVecNmi && this_cpu().in_panic)
-            halt_forever();
+        if (vector == kVecNmi) {
+            if (this_cpu().in_panic)
+                halt_forever();
+            log_warn("NMI on CPU %u ignored (no NMI source is expected)", this_cpu_id());
+            return;
+        }
         fatal_exception(*frame);
     }
     if (IrqHandler handler = irq_handlers[vector]) {

@@ -18,6 +18,9 @@ constexpr uint64_t kRflagsRf = 1 << 16;
 // `from_user` frames switch to the guest kernel's stack and page tables first.
 void build_frame(TrapFrame& f, Vcpu& v, uint64_t handler, bool has_error_code,
                  uint32_t error_code, bool mask_events) {
+    // IRETQ to a non-canonical address would fault inside xenon: never let one through.
+    if (uint64_t(int64_t(handler << 16) >> 16) != handler)
+        domain_crash(*v.domain, "guest callback or trap handler address is not canonical");
     bool was_kernel = v.arch.in_kernel;
     uint8_t saved_mask = v.vcpu_info->evtchn_upcall_mask;
     uint64_t sp = f.rsp;
