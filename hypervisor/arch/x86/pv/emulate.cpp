@@ -1,6 +1,7 @@
 // Privileged instructions from a PV guest kernel (ring 3, so they fault with #GP) and the
 // forced-emulation CPUID prefix.
 #include "arch/cpu.h"
+#include "arch/io.h"
 #include "arch/guest_access.h"
 #include "arch/pv_emulate.h"
 #include "common/domain.h"
@@ -61,6 +62,96 @@ bool emulate_wrmsr(TrapFrame& f, Vcpu& v) {
     }
 }
 
+// Ports xenon drives itself; no guest may touch them: the PICs, the PIT, the keyboard
+// controller's reset line, the COM1 UART, the ACPI PM block QEMU uses, the debug-exit port,
+// and the reset control register.
+bool port_reserved_for_xenon(uint32_t port, unsigned size) {
+    struct Range {
+        uint16_t first, last;
+    };
+    static constexpr Range kReserved[] = {
+        {0x20, 0x21}, {0x40, 0x43}, {0x61, 0x61}, {0xa0, 0xa1}, {0x3f8, 0x3ff},
+        {0x600, 0x63f}, {0xcf9, 0xcf9}, {0xf4, 0xf7}, {0x4d0, 0x4d1},
+    };
+    for (const Range& r : kReserved)
+        if (port <= r.last && port + size - 1 >= r.first)
+            return true;
+    return false;
+}
+
+// Port I/O from a PV kernel (its IOPL is virtual: PHYSDEVOP_set_iopl). The initial domain
+// may use every port except xenon's own; others none, until I/O permissions exist.
+bool port_allowed(const Vcpu& v, uint32_t port, unsigned size) {
+    if (port + size > 0x10000 || !v.domain->privileged)
+        return false;
+    unsigned guest_ring = v.arch.in_kernel ? 1 : 3;
+    if (v.arch.iopl < guest_ring)
+        return false;
+    return !port_reserved_for_xenon(port, size);
+}
+
+uint32_t port_read(uint16_t port, unsigned size) {
+    if (size == 1)
+        return inb(port);
+    if (size == 2)
+        return inw(port);
+    return inl(port);
+}
+
+void port_write(uint16_t port, unsigned size, uint32_t value) {
+    if (size == 1)
+        outb(port, static_cast<uint8_t>(value));
+    else if (size == 2)
+        outw(port, static_cast<uint16_t>(value));
+    else
+        outl(port, value);
+}
+
+// in/out in their immediate-port and %dx forms, with an optional operand-size prefix.
+bool emulate_port_io(TrapFrame& f, Vcpu& v, const uint8_t* insn, size_t avail) {
+    size_t len = 0;
+    bool opsize16 = false;
+    if (avail > 0 && insn[0] == 0x66) {
+        opsize16 = true;
+        len = 1;
+    }
+    if (len >= avail)
+        return false;
+    uint8_t op = insn[len++];
+    uint32_t port;
+    bool in, byte;
+    switch (op) {
+    case 0xe4: case 0xe5: case 0xe6: case 0xe7: // in/out with imm8 port
+        if (len >= avail)
+            return false;
+        port = insn[len++];
+        in = op <= 0xe5;
+        byte = !(op & 1);
+        break;
+    case 0xec: case 0xed: case 0xee: case 0xef: // in/out with the port in %dx
+        port = f.rdx & 0xffff;
+        in = op <= 0xed;
+        byte = !(op & 1);
+        break;
+    default:
+        return false;
+    }
+    unsigned size = byte ? 1 : opsize16 ? 2 : 4;
+    if (!port_allowed(v, port, size))
+        return false;
+    if (in) {
+        uint32_t value = port_read(static_cast<uint16_t>(port), size);
+        if (size == 4)
+            f.rax = value; // 32-bit results zero-extend
+        else
+            f.rax = (f.rax & ~((1ull << (size * 8)) - 1)) | value;
+    } else {
+        port_write(static_cast<uint16_t>(port), size, static_cast<uint32_t>(f.rax));
+    }
+    f.rip += len;
+    return true;
+}
+
 } // namespace
 
 void pv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
@@ -104,8 +195,17 @@ bool pv_emulate_forced_invalid_op(TrapFrame& f, Vcpu&) {
 }
 
 bool pv_emulate_privileged(TrapFrame& f, Vcpu& v) {
-    uint8_t insn[3];
-    if (copy_from_guest(insn, f.rip, sizeof(insn)))
+    uint8_t insn[3] = {};
+    // An instruction at the end of a mapped page may be shorter than 3 bytes.
+    size_t avail = sizeof(insn);
+    while (avail && copy_from_guest(insn, f.rip, avail))
+        avail--;
+    if (!avail)
+        return false;
+    if (emulate_port_io(f, v, insn, avail))
+        return true;
+    // The rest is for the guest kernel only; from guest user space it stays a #GP.
+    if (avail < 2 || !v.arch.in_kernel)
         return false;
     if (insn[0] == 0x0f && insn[1] == 0x32) { // rdmsr
         if (!emulate_rdmsr(f, v))
@@ -119,7 +219,7 @@ bool pv_emulate_privileged(TrapFrame& f, Vcpu& v) {
         f.rip += 2;
         return true;
     }
-    if (insn[0] == 0x0f && insn[1] == 0x20 && (insn[2] & 0xc0) == 0xc0) { // mov %crN, %reg
+    if (avail == 3 && insn[0] == 0x0f && insn[1] == 0x20 && (insn[2] & 0xc0) == 0xc0) { // mov %crN, %reg
         unsigned cr = (insn[2] >> 3) & 7, reg = insn[2] & 7;
         uint64_t value;
         switch (cr) {

@@ -49,7 +49,7 @@ void pv_guest_trap(TrapFrame& f) {
         return;
     switch (vector) {
     case kVecGeneralProtection:
-        if (f.error_code == 0 && v->arch.in_kernel && pv_emulate_privileged(f, *v))
+        if (f.error_code == 0 && pv_emulate_privileged(f, *v))
             return;
         if (bounce_software_interrupt(f, *v))
             return;
