@@ -1,5 +1,7 @@
 // Event-channel upcalls (2-level ABI) and time.
 #include "public/event_channel.h"
+#include "public/sched.h"
+#include "public/vcpu.h"
 #include "runtime.h"
 
 namespace xt {
@@ -106,6 +108,44 @@ void wallclock(uint64_t *sec, uint32_t *nsec) {
         *nsec = ns;
         return;
     }
+}
+
+unsigned timer_port = ~0u;
+
+void timer_init() {
+    if (timer_port != ~0u)
+        return;
+    long rc = vcpu_op(xen::VCPUOP_stop_periodic_timer, 0);
+    if (rc)
+        report_error("VCPUOP_stop_periodic_timer returned %ld", rc);
+    unsigned port;
+    rc = bind_virq(xen::VIRQ_TIMER, 0, &port);
+    if (rc)
+        report_error("EVTCHNOP_bind_virq(VIRQ_TIMER) returned %ld", rc);
+    timer_port = port;
+    unmask_port(port);
+    unmask_events();
+}
+
+uint64_t sleep_ns(uint64_t ns) {
+    timer_init();
+    // A tick of the (now stopped) periodic timer may still be pending: drop it.
+    mask_events();
+    __atomic_fetch_and(&shared->evtchn_pending[timer_port / 64], ~(1ull << (timer_port % 64)),
+                       __ATOMIC_SEQ_CST);
+    unsigned before = event_count[timer_port];
+    uint64_t start = system_time_ns();
+    xen::vcpu_set_singleshot_timer t{start + ns, 0};
+    long rc = vcpu_op(xen::VCPUOP_set_singleshot_timer, 0, &t);
+    if (rc)
+        report_error("VCPUOP_set_singleshot_timer returned %ld", rc);
+    // SCHEDOP_block enables events itself; the upcall runs before it returns.
+    for (unsigned i = 0; event_count[timer_port] == before; i++) {
+        if (i == 1000)
+            report_error("the singleshot timer never fired");
+        sched_op(xen::SCHEDOP_block);
+    }
+    return system_time_ns() - start;
 }
 
 } // namespace xt

@@ -18,6 +18,29 @@
 
 void test_main();
 
+// Range-for over a braced list (`for (unsigned v : {1u, 2u})`) needs std::initializer_list,
+// and the guests are built without the C++ library headers (-nostdinc++). This is the
+// shape GCC's front end builds: a pointer and a length.
+namespace std {
+template <class E> class initializer_list {
+    const E *array_;
+    size_t len_;
+    constexpr initializer_list(const E *a, size_t n) : array_(a), len_(n) {}
+
+public:
+    constexpr initializer_list() : array_(nullptr), len_(0) {}
+    constexpr size_t size() const { return len_; }
+    constexpr const E *begin() const { return array_; }
+    constexpr const E *end() const { return array_ + len_; }
+};
+} // namespace std
+
+// Memory helpers (global, as the compiler expects them).
+extern "C" void *memset(void *d, int c, size_t n);
+extern "C" void *memcpy(void *d, const void *s, size_t n);
+extern "C" void *memmove(void *d, const void *s, size_t n);
+extern "C" int memcmp(const void *a, const void *b, size_t n);
+
 namespace xt {
 
 // The image is mapped from VIRT_BASE; Xen's start-of-day layout maps pseudo-physical
@@ -82,9 +105,6 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 const char *strstr(const char *hay, const char *needle);
-extern "C" void *memset(void *d, int c, size_t n);
-extern "C" void *memcpy(void *d, const void *s, size_t n);
-extern "C" int memcmp(const void *a, const void *b, size_t n);
 
 // ---------------------------------------------------------------------------------------
 // Traps.
@@ -125,6 +145,10 @@ bool try_fault(void (*fn)(), fault_info *out = nullptr);
 
 // Runs fn, which must fault with `vector`: otherwise the test fails. Returns the record.
 fault_info expect_fault(unsigned vector, void (*fn)());
+
+// As expect_fault, but execution resumes inside fn at xt::site_end (the end of its
+// XT_SITE snippet) with every register as the fault left it, so fn carries on.
+fault_info expect_fault_continue(unsigned vector, void (*fn)());
 
 // Addresses set by XT_SITE: the first instruction of a snippet and the byte after it.
 extern volatile uint64_t site, site_end;
@@ -168,5 +192,12 @@ void unmask_events();             // = 0, then deliver anything pending (via a h
 uint64_t rdtsc();
 uint64_t system_time_ns(); // from vcpu->time, retried until consistent
 void wallclock(uint64_t *sec, uint32_t *nsec);
+
+// Blocks (SCHEDOP_block) until VCPUOP_set_singleshot_timer fires `ns` from now. The
+// first call binds VIRQ_TIMER on vCPU 0, stops the periodic timer and enables events.
+// Returns the system time that passed.
+uint64_t sleep_ns(uint64_t ns);
+extern unsigned timer_port; // bound by sleep_ns (or timer_init)
+void timer_init();
 
 } // namespace xt

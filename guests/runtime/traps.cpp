@@ -21,6 +21,7 @@ void event_dispatch(trap_frame *f); // events.cpp
 
 fault_info last_fault;
 volatile uint64_t site, site_end;
+static bool resume_at_site_end;
 
 namespace {
 
@@ -80,7 +81,7 @@ void set_trap_hook(unsigned vector, trap_hook hook) {
 bool try_fault(void (*fn)(), fault_info *out) {
     jmpbuf buf;
     last_fault = fault_info{};
-    bool faulted = xt_fault_try(fn, &buf) != 0;
+    bool faulted = xt_fault_try(fn, &buf) != 0 || last_fault.faulted;
     last_fault.faulted = faulted;
     if (out)
         *out = last_fault;
@@ -96,6 +97,13 @@ fault_info expect_fault(unsigned vector, void (*fn)()) {
         report_failure("expected %s (vector %u), got %s (vector %u) at rip %#lx error code %#lx",
                        vector_name(vector), vector, vector_name(fi.vector), fi.vector, fi.rip,
                        fi.error_code);
+    return fi;
+}
+
+fault_info expect_fault_continue(unsigned vector, void (*fn)()) {
+    resume_at_site_end = true;
+    fault_info fi = expect_fault(vector, fn);
+    resume_at_site_end = false;
     return fi;
 }
 
@@ -118,6 +126,11 @@ extern "C" void xt_trap_dispatch(trap_frame *f) {
         last_fault.cr2 = vcpu ? vcpu->arch.cr2 : 0;
         last_fault.frame = *f;
         last_fault.handler_rsp = reinterpret_cast<uint64_t>(&f->rcx);
+        last_fault.faulted = true;
+        if (resume_at_site_end) {
+            f->rip = site_end; // fn goes on; xt_fault_try returns normally
+            return;
+        }
         f->rip = reinterpret_cast<uint64_t>(xt_fault_recover);
         f->rsp = static_cast<jmpbuf *>(xt_fault_buf)->rsp;
         return;
