@@ -8,6 +8,7 @@
 #include "arch/dom0_build.h"
 #include "arch/pv.h"
 #include "common/domain.h"
+#include "common/sched/sched.h"
 #include "common/memory/buddy.h"
 #include "common/panic.h"
 
@@ -23,5 +24,10 @@ void boot_complete(const BootInfo& info) {
                          "\"kernel args\"; GRUB: module2 /kernel args)");
     Domain* d = arch::build_dom0(info.modules[0], info.module_count > 1 ? &info.modules[1] : nullptr);
     log_info("dom0: starting");
-    arch::pv_enter(*d->vcpus[0]);
+    for (unsigned i = 0; i < d->vcpu_count; i++) {
+        sched_add_vcpu(d->vcpus[i]);
+        if (i == 0)
+            vcpu_up(d->vcpus[i]);
+    }
+    pv_idle_loop();
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "arch/vcpu.h"
+#include "common/sched/sched.h"
 #include "lib/spinlock.h"
 #include "public/vcpu.h"
 #include "public/xen.h"
@@ -28,7 +29,7 @@ struct Vcpu {
     uint64_t periodic_period;
     uint64_t periodic_next;
 
-    volatile bool blocked; // SCHEDOP_block: waiting for an event
+    VcpuSched sched;
 };
 
 struct Domain {

@@ -22,6 +22,8 @@
 #include "common/memory/boot_memory.h"
 #include "common/memory/buddy.h"
 #include "common/panic.h"
+#include "common/sched/sched.h"
+#include "common/timer.h"
 
 extern "C" char __image_start[], __image_end[];
 
@@ -181,6 +183,8 @@ extern "C" [[noreturn]] void xenon_start(uint32_t magic, uint32_t info_phys) {
     lapic_timer_calibrate();
     irq_enable();
     self_test_timer();
+    timer_cpu_init();
+    sched_init();
 
     uint64_t trampoline = find_trampoline_page(boot_info);
     if (!trampoline)

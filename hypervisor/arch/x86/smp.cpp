@@ -11,6 +11,7 @@
 #include "arch/traps.h"
 #include "arch/power.h"
 #include "common/console.h"
+#include "common/timer.h"
 #include "common/memory/buddy.h"
 #include "common/panic.h"
 #include "lib/spinlock.h"
@@ -57,15 +58,16 @@ void call_function_interrupt(TrapFrame&) {
     __atomic_fetch_sub(&call_request.pending, 1, __ATOMIC_RELEASE);
 }
 
+void kick_interrupt(TrapFrame&) {
+    lapic_eoi();
+    timer_run_expired(); // a timer may have been set for this CPU from elsewhere
+}
+
 void stop_interrupt(TrapFrame&) {
     this_cpu().in_panic = true;
     halt_forever();
 }
 
-[[noreturn]] void idle_loop() {
-    for (;;)
-        safe_halt();
-}
 
 extern "C" [[noreturn]] void ap_start(unsigned id) {
     PerCpu& me = *cpu(id);
@@ -73,9 +75,9 @@ extern "C" [[noreturn]] void ap_start(unsigned id) {
     cpu_init_control_registers();
     lapic_setup_cpu();
     pv_cpu_init();
+    timer_cpu_init();
     percpu_set_online(id);
-    irq_enable();
-    idle_loop();
+    pv_idle_loop();
 }
 
 bool start_one(unsigned id, uint32_t apic_id, uint64_t trampoline_phys) {
@@ -121,6 +123,7 @@ bool start_one(unsigned id, uint32_t apic_id, uint64_t trampoline_phys) {
 void smp_boot_aps(unsigned max_cpus, uint64_t trampoline_phys) {
     set_irq_handler(kVecCallFunction, call_function_interrupt);
     set_irq_handler(kVecStopCpu, stop_interrupt);
+    set_irq_handler(kVecKick, kick_interrupt);
 
     size_t size = trampoline_end - trampoline_start;
     memcpy(phys_to_virt(trampoline_phys), trampoline_start, size);
@@ -169,6 +172,12 @@ void smp_call_others(void (*fn)(void*), void* arg) {
     lapic_send_ipi_all_but_self(kVecCallFunction);
     while (__atomic_load_n(&call_request.pending, __ATOMIC_ACQUIRE))
         asm volatile("pause");
+}
+
+void smp_kick(unsigned cpu) {
+    PerCpu* c = arch::cpu(cpu);
+    if (c && c->online)
+        lapic_send_ipi(c->apic_id, kVecKick);
 }
 
 void on_each_cpu(void (*fn)(void*), void* arg) {

@@ -68,8 +68,7 @@ bool pv_bounce_exception(TrapFrame& f, unsigned vector, bool has_error_code,
     return true;
 }
 
-void pv_exit_to_guest(TrapFrame& f) {
-    Vcpu& v = *current_vcpu();
+void pv_deliver_events(TrapFrame& f, Vcpu& v) {
     xen::vcpu_info* info = v.vcpu_info;
     if (info->evtchn_upcall_pending && !info->evtchn_upcall_mask && v.arch.event_callback)
         build_frame(f, v, v.arch.event_callback, false, 0, true);

@@ -8,6 +8,7 @@
 #include "common/console.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
+#include "common/sched/sched.h"
 #include "public/xen.h"
 
 extern "C" char syscall_stubs[];
@@ -21,10 +22,6 @@ constexpr unsigned kSyscallStubSize = 32;
 constexpr uint64_t kEferSce = 1;
 // SYSCALL clears these in RFLAGS: interrupts, direction, trap, nested task, alignment.
 constexpr uint64_t kSyscallFlagMask = 0x47700;
-constexpr uint64_t kRflagsIf = 1 << 9;
-constexpr uint64_t kRflagsReserved1 = 1 << 1;
-// What a guest may never run with: IOPL, nested task, virtual-8086, resume flag is fine.
-constexpr uint64_t kRflagsGuestForbidden = (3 << 12) | (1 << 14) | (1 << 17);
 
 } // namespace
 
@@ -40,20 +37,40 @@ void pv_cpu_init() {
     wrmsr(msr::kFmask, kSyscallFlagMask);
 }
 
-[[noreturn]] void pv_enter(Vcpu& v) {
-    set_current_vcpu(&v);
-    v.processor = this_cpu_id();
-    v.runstate.state = xen::RUNSTATE_running;
-    write_cr3(v.arch.in_kernel ? v.arch.cr3_kernel : v.arch.cr3_user);
-    wrmsr(msr::kFsBase, v.arch.fs_base);
-    wrmsr(msr::kGsBase, v.arch.in_kernel ? v.arch.gs_base_kernel : v.arch.gs_base_user);
-    TrapFrame* frame = guest_frame();
-    *frame = v.arch.regs;
-    frame->rflags = (frame->rflags & ~kRflagsGuestForbidden) | kRflagsIf | kRflagsReserved1;
+void pv_exit_to_guest(TrapFrame& f) {
+    for (;;) {
+        Vcpu* current = current_vcpu();
+        Vcpu* next = sched_pick(current);
+        if (next == current && next)
+            break;
+        if (current)
+            pv_context_save(*current, f);
+        if (next) {
+            pv_context_load(*next, f);
+            break;
+        }
+        // Nothing to run: wait here, interrupts on, until there is.
+        set_current_vcpu(nullptr);
+        while (!sched_work_pending()) {
+            safe_halt();
+            irq_disable();
+        }
+    }
+    pv_deliver_events(f, *current_vcpu());
+}
+
+} // namespace arch
+
+// Entered (from pv_idle_loop in syscall_entry.S) on a stack below this CPU's guest frame.
+extern "C" [[noreturn]] void pv_idle_body() {
+    using namespace arch;
     irq_disable();
-    pv_exit_to_guest(*frame);
+    TrapFrame* frame = guest_frame();
+    pv_exit_to_guest(*frame); // returns with a vCPU loaded into the frame
     enter_guest_frame(frame);
 }
+
+namespace arch {
 
 void pv_toggle_guest_mode(Vcpu& v) {
     ArchVcpu& a = v.arch;

@@ -7,6 +7,7 @@
 
 #define MAX_CPUS 256
 #define VECTOR_SYSCALL 0x100
+#define TRAP_FRAME_SIZE (21 * 8) /* sizeof(arch::TrapFrame) */
 
         .data
         .balign 8
@@ -66,3 +67,13 @@ syscall_common:
 enter_guest_frame:
         movq    %rdi, %rsp
         jmp     restore_frame_and_iret
+
+/* A CPU with nothing to do: continue on the stack just below its guest frame (the frame
+ * area at the top is about to be filled with a vCPU's registers), and wait for work. */
+        .globl pv_idle_loop
+pv_idle_loop:
+        movq    %rsp, %rax
+        andq    $~(STACK_SIZE - 1), %rax
+        leaq    STACK_SIZE - CPU_INFO_SIZE - TRAP_FRAME_SIZE(%rax), %rsp
+        xorl    %ebp, %ebp
+        call    pv_idle_body

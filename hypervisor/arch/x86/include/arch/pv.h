@@ -8,18 +8,26 @@
 struct Vcpu;
 struct Domain;
 
+// What a CPU does when it has nothing else to do: waits for the scheduler to give it a
+// vCPU, then runs it. Never returns. (Assembly: it first moves below the guest frame.)
+extern "C" [[noreturn]] void pv_idle_loop();
+
 namespace arch {
 
 // Per-CPU set-up for guests: SYSCALL MSRs pointing at this CPU's entry stub.
 void pv_cpu_init();
 
-// Starts running a vCPU on this CPU from its saved registers. Never returns.
-[[noreturn]] void pv_enter(Vcpu& v);
+
+// Moving a vCPU's state between the CPU (its stack-top frame, MSRs, FPU) and the vCPU.
+void pv_context_save(Vcpu& v, const TrapFrame& frame);
+void pv_context_load(Vcpu& v, TrapFrame& frame);
 
 // Exceptions and interrupts that arrived while a guest ran (frame.cs is ring 3).
 void pv_guest_trap(TrapFrame& frame);
-// Last stop before any return to a guest: delivers pending events.
+// Last stop before any return to a guest (interrupts off): lets the scheduler switch
+// vCPUs (or idle), then delivers the running vCPU's pending events.
 void pv_exit_to_guest(TrapFrame& frame);
+void pv_deliver_events(TrapFrame& frame, Vcpu& v);
 
 // Bounces an exception to the guest's registered handler; false if it has none.
 bool pv_bounce_exception(TrapFrame& frame, unsigned vector, bool has_error_code,

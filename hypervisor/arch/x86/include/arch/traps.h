@@ -25,6 +25,7 @@ enum Vector : uint8_t {
     kVecLapicTimer = 0xf0,
     kVecCallFunction = 0xf1,
     kVecStopCpu = 0xf2,
+    kVecKick = 0xf3,
     kVecSpurious = 0xff,
 };
 

@@ -34,8 +34,9 @@ struct alignas(64) ArchVcpu {
     uint64_t debugreg[8];
     uint64_t iopl;              // virtual IOPL (PHYSDEVOP_set_iopl)
 
-    // Extended FPU state, saved with FXSAVE.
-    alignas(64) uint8_t fpu_area[512];
+    // Extended FPU state (XSAVE, or FXSAVE's first 512 bytes without XSAVE). 4 KiB holds
+    // every user state component of current CPUs (AVX-512 included).
+    alignas(64) uint8_t fpu_area[4096];
 };
 
 struct ArchDomain {

@@ -1,0 +1,173 @@
+#include "common/sched/sched.h"
+
+#include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "arch/smp.h"
+#include "common/domain.h"
+#include "common/timer.h"
+#include "lib/spinlock.h"
+
+namespace {
+
+struct RunQueue {
+    lib::SpinLock lock;
+    Vcpu* head;
+    Vcpu* tail;
+    unsigned load; // vCPUs placed here
+    volatile bool need_resched;
+    Timer slice;
+};
+constinit RunQueue runqueues[arch::kMaxCpus] = {};
+
+void slice_expired(Timer* t) {
+    runqueues[t->cpu].need_resched = true;
+}
+
+bool can_run(const Vcpu* v) {
+    return !v->sched.blocked && !v->sched.down && v->sched.pause_count == 0 &&
+           !v->domain->shutting_down;
+}
+
+void enqueue_locked(RunQueue& rq, Vcpu* v) {
+    v->sched.rq_next = nullptr;
+    v->sched.on_runqueue = true;
+    if (rq.tail)
+        rq.tail->sched.rq_next = v;
+    else
+        rq.head = v;
+    rq.tail = v;
+}
+
+Vcpu* dequeue_locked(RunQueue& rq) {
+    Vcpu* v = rq.head;
+    if (!v)
+        return nullptr;
+    rq.head = v->sched.rq_next;
+    if (!rq.head)
+        rq.tail = nullptr;
+    v->sched.on_runqueue = false;
+    v->sched.rq_next = nullptr;
+    return v;
+}
+
+void set_runstate(Vcpu* v, int state) {
+    uint64_t now = system_time();
+    if (v->runstate.state >= 0 && v->runstate.state < 4)
+        v->runstate.time[v->runstate.state] += now - v->runstate.state_entry_time;
+    v->runstate.state = state;
+    v->runstate.state_entry_time = now;
+}
+
+// Re-evaluates v after a change of its flags: queue it if it may run and is not already
+// running or queued; tell its CPU.
+void update(Vcpu* v) {
+    RunQueue& rq = runqueues[v->processor];
+    uint64_t flags = arch::irq_save();
+    rq.lock.lock();
+    bool kick = false;
+    if (can_run(v) && !v->sched.running && !v->sched.on_runqueue) {
+        enqueue_locked(rq, v);
+        set_runstate(v, xen::RUNSTATE_runnable);
+        kick = true;
+    } else if (!can_run(v) && v->sched.running) {
+        rq.need_resched = true; // its CPU takes it off on the way back to the guest
+        kick = true;
+    }
+    rq.lock.unlock();
+    arch::irq_restore(flags);
+    if (kick && v->processor != arch::this_cpu_id())
+        arch::smp_kick(v->processor);
+}
+
+} // namespace
+
+void sched_init() {
+    for (unsigned cpu = 0; cpu < arch::kMaxCpus; cpu++)
+        timer_init(&runqueues[cpu].slice, slice_expired, nullptr, cpu);
+}
+
+void sched_add_vcpu(Vcpu* v) {
+    // The least loaded online CPU; ties go to the lowest number.
+    unsigned best = 0;
+    for (unsigned cpu = 1; cpu < arch::cpus_possible(); cpu++) {
+        arch::PerCpu* c = arch::cpu(cpu);
+        if (c && c->online && runqueues[cpu].load < runqueues[best].load)
+            best = cpu;
+    }
+    runqueues[best].load++;
+    v->processor = best;
+    v->sched = VcpuSched{};
+    v->sched.down = true;
+    v->runstate.state = xen::RUNSTATE_offline;
+    v->runstate.state_entry_time = system_time();
+}
+
+void vcpu_wake(Vcpu* v) {
+    if (!v->sched.blocked)
+        return;
+    v->sched.blocked = false;
+    update(v);
+}
+
+void vcpu_up(Vcpu* v) {
+    v->sched.down = false;
+    update(v);
+}
+
+void vcpu_pause(Vcpu* v) {
+    __atomic_fetch_add(&v->sched.pause_count, 1, __ATOMIC_SEQ_CST);
+    update(v);
+}
+
+void vcpu_unpause(Vcpu* v) {
+    __atomic_fetch_sub(&v->sched.pause_count, 1, __ATOMIC_SEQ_CST);
+    update(v);
+}
+
+void sched_block_current() {
+    Vcpu* v = current_vcpu();
+    v->sched.blocked = true;
+    runqueues[arch::this_cpu_id()].need_resched = true;
+}
+
+void sched_yield_current() { runqueues[arch::this_cpu_id()].need_resched = true; }
+
+bool sched_work_pending() {
+    RunQueue& rq = runqueues[arch::this_cpu_id()];
+    return rq.need_resched || rq.head;
+}
+
+Vcpu* sched_pick(Vcpu* current) {
+    unsigned cpu = arch::this_cpu_id();
+    RunQueue& rq = runqueues[cpu];
+    rq.lock.lock();
+    if (current && can_run(current) && !rq.need_resched) {
+        rq.lock.unlock();
+        return current;
+    }
+    rq.need_resched = false;
+    if (current) {
+        current->sched.running = false;
+        if (can_run(current)) {
+            enqueue_locked(rq, current);
+            set_runstate(current, xen::RUNSTATE_runnable);
+        } else {
+            set_runstate(current, current->sched.down || current->sched.pause_count
+                                      ? xen::RUNSTATE_offline
+                                      : xen::RUNSTATE_blocked);
+        }
+    }
+    Vcpu* next = dequeue_locked(rq);
+    if (next) {
+        next->sched.running = true;
+        set_runstate(next, xen::RUNSTATE_running);
+    }
+    bool others_waiting = rq.head != nullptr;
+    rq.lock.unlock();
+    // A time slice only matters when someone else is waiting for this CPU.
+    if (next && others_waiting)
+        timer_set(&rq.slice, system_time() + kTimeSliceNs);
+    else
+        timer_stop(&rq.slice);
+    return next;
+}
