@@ -151,14 +151,18 @@ fault_info expect_fault(unsigned vector, void (*fn)());
 fault_info expect_fault_continue(unsigned vector, void (*fn)());
 
 // Addresses set by XT_SITE: the first instruction of a snippet and the byte after it.
+// XT_SITE_AFTER(setup, insns, inputs...) runs `setup` first (not part of the site) and
+// takes extra asm input operands (use named ones, e.g. [d] "m"(x) and %[d]). Register
+// names need %% in both. rax, rcx, rdx and r8-r11 may be used freely.
 extern volatile uint64_t site, site_end;
-#define XT_SITE(insns)                                                                     \
-    asm volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %0\n\t"                                \
-                 "lea 2f(%%rip), %%rax\n\tmov %%rax, %1\n"                                  \
+#define XT_SITE_AFTER(setup, insns, ...)                                                   \
+    asm volatile("lea 1f(%%rip), %%rax\n\tmov %%rax, %[xt_site]\n\t"                       \
+                 "lea 2f(%%rip), %%rax\n\tmov %%rax, %[xt_end]\n\t" setup "\n"             \
                  "1:\t" insns "\n2:\n"                                                      \
-                 : "=m"(::xt::site), "=m"(::xt::site_end)                                   \
-                 :                                                                          \
-                 : "rax", "memory")
+                 : [xt_site] "=m"(::xt::site), [xt_end] "=m"(::xt::site_end)                \
+                 : __VA_ARGS__                                                              \
+                 : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "memory")
+#define XT_SITE(insns) XT_SITE_AFTER("", insns)
 
 // A hook for one vector instead of the default (fault recovery or ERROR). Return true
 // when handled: the frame (possibly changed) is resumed.
