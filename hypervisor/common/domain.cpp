@@ -6,6 +6,7 @@
 #include "common/memory/buddy.h"
 #include "common/memory/heap.h"
 #include "common/panic.h"
+#include "common/sched/sched.h"
 #include "lib/string.h"
 #include "public/sched.h"
 
@@ -65,8 +66,11 @@ void domain_shutdown(Domain& d, unsigned reason) {
                   reason == xen::SHUTDOWN_crash ? "crashed" : "stopped");
         arch::machine_fail();
     }
-    // Unprivileged domains: nothing else runs them yet (the scheduler comes later).
-    arch::machine_fail();
+    if (d.shutting_down_paused)
+        return;
+    d.shutting_down_paused = true;
+    for (unsigned i = 0; i < d.vcpu_count; i++)
+        vcpu_pause(d.vcpus[i]); // off their CPUs until the domain is destroyed
 }
 
 void domain_crash(Domain& d, const char* why) {

@@ -47,6 +47,7 @@ struct Domain {
     unsigned long vm_assist; // enabled VMASST_TYPE_* bits
 
     bool shutting_down;
+    bool shutting_down_paused; // its vCPUs have been paused for the shutdown
     unsigned shutdown_reason;
     ArchDomain arch;
 };
@@ -60,7 +61,9 @@ Domain* dom0();
 Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus);
 
 // Stops a domain's execution for good with a SHUTDOWN_* reason. For the initial domain
-// this ends the machine's run, as in Xen: poweroff powers off, reboot reboots.
-[[noreturn]] void domain_shutdown(Domain& d, unsigned reason);
+// this ends the machine's run, as in Xen: poweroff powers off, reboot reboots. Otherwise
+// it returns; the domain's vCPUs leave their CPUs on their way back to the guest, so a
+// caller in the middle of handling that guest just finishes (its results are never seen).
+void domain_shutdown(Domain& d, unsigned reason);
 // A fatal error in a guest: its state is logged and it is shut down as crashed.
-[[noreturn]] void domain_crash(Domain& d, const char* why);
+void domain_crash(Domain& d, const char* why);

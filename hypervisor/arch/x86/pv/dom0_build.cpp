@@ -123,15 +123,29 @@ uint64_t choose_dom0_pages() {
 } // namespace
 
 Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
+    PvDomainSpec spec;
+    spec.domid = 0;
+    spec.privileged = true;
+    spec.kernel = kernel;
+    spec.initrd = initrd;
+    spec.cmdline = kernel.args;
+    spec.nr_pages = choose_dom0_pages();
+    spec.vcpus = 1;
+    return build_pv_domain(spec);
+}
+
+Domain* build_pv_domain(const PvDomainSpec& spec) {
+    const BootModule& kernel = spec.kernel;
+    const BootModule* initrd = spec.initrd;
     const void* image = phys_to_virt(kernel.start);
     uint64_t image_size = kernel.end - kernel.start;
     ElfImage elf;
     if (ElfError err = elf_open(image, image_size, &elf); err != ElfError::kOk)
-        fatal_boot_error("dom0 kernel '%s': %s", kernel.name, elf_error_string(err));
+        fatal_boot_error("d%u kernel '%s': %s", spec.domid, kernel.name, elf_error_string(err));
     KernelNotes notes = read_notes(elf);
     if (!notes.any)
-        fatal_boot_error("dom0 kernel '%s' has no Xen ELF notes: it is not a Xen PV kernel",
-                         kernel.name);
+        fatal_boot_error("d%u kernel '%s' has no Xen ELF notes: it is not a Xen PV kernel",
+                         spec.domid, kernel.name);
     if (notes.virt_base == kUnset)
         notes.virt_base = 0;
     if (notes.paddr_offset == kUnset)
@@ -153,12 +167,15 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
     uint64_t v_start = notes.virt_base & ~(kPage - 1);
     if (kern_start < v_start || kern_end <= kern_start || kern_end - v_start > (1ull << 40) ||
         (v_start >= xen::HYPERVISOR_VIRT_START && v_start < xen::HYPERVISOR_VIRT_END))
-        fatal_boot_error("dom0 kernel '%s': its segments (%#lx-%#lx) do not fit its virtual "
+        fatal_boot_error("d%u kernel '%s': its segments (%#lx-%#lx) do not fit its virtual "
                          "base %#lx",
-                         kernel.name, kern_start, kern_end, v_start);
+                         spec.domid, kernel.name, kern_start, kern_end, v_start);
     uint64_t entry = notes.entry != kUnset ? notes.entry : elf.entry();
 
-    uint64_t nr_pages = choose_dom0_pages();
+    uint64_t nr_pages = spec.nr_pages;
+    if (nr_pages > memory::buddy().free_pages())
+        fatal_boot_error("d%u: %lu MiB asked for, %lu MiB free", spec.domid, nr_pages >> 8,
+                         memory::buddy().free_pages() >> 8);
     uint64_t initrd_len = initrd ? initrd->end - initrd->start : 0;
     // The layout, in the order Xen uses.
     uint64_t v_initrd = round_up(kern_end, kPage);
@@ -177,13 +194,12 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
     }
     uint64_t mapped_pages = (v_end - v_start) / kPage;
     if (mapped_pages > nr_pages)
-        fatal_boot_error("dom0 needs %lu MiB for its initial mapping but has %lu MiB "
-                         "(dom0_mem=)",
-                         mapped_pages >> 8, nr_pages >> 8);
+        fatal_boot_error("d%u needs %lu MiB for its initial mapping but has %lu MiB",
+                         spec.domid, mapped_pages >> 8, nr_pages >> 8);
 
-    Domain* d = domain_create(0, true, 1);
+    Domain* d = domain_create(spec.domid, spec.privileged, spec.vcpus);
     if (!d)
-        fatal_boot_error("out of memory creating dom0");
+        fatal_boot_error("out of memory creating d%u", spec.domid);
     d->tot_pages = d->max_pages = nr_pages;
     auto* p2m = static_cast<uint64_t*>(xmalloc(nr_pages * sizeof(uint64_t), kPage));
     if (!p2m)
@@ -197,7 +213,7 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
         while (!pg && order)
             pg = memory::buddy().alloc(--order);
         if (!pg)
-            fatal_boot_error("out of memory giving dom0 %lu pages", nr_pages);
+            fatal_boot_error("out of memory giving d%u %lu pages", spec.domid, nr_pages);
         uint64_t mfn = memory::frame_table().mfn(pg);
         for (uint64_t i = 0; i < (1ull << order); i++) {
             memory::frame_table().page(mfn + i)->owner = d->domid;
@@ -271,19 +287,20 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
     memcpy(si->magic, "xen-3.0-x86_64", 15);
     si->nr_pages = nr_pages;
     si->shared_info = d->shared_info_mfn << PAGE_SHIFT;
-    si->flags = xen::SIF_PRIVILEGED | xen::SIF_INITDOMAIN;
+    si->flags = spec.privileged ? xen::SIF_PRIVILEGED | xen::SIF_INITDOMAIN : 0;
     si->pt_base = l4_va;
     si->nr_pt_frames = nr_pt;
     si->mfn_list = v_p2m;
     si->mod_start = initrd ? v_initrd : 0;
     si->mod_len = initrd_len;
-    size_t args_len = strnlen(kernel.args, xen::MAX_GUEST_CMDLINE - 1);
-    memcpy(si->cmd_line, kernel.args, args_len);
+    size_t args_len = strnlen(spec.cmdline, xen::MAX_GUEST_CMDLINE - 1);
+    memcpy(si->cmd_line, spec.cmdline, args_len);
 
     if (notes.hypercall_page != kUnset) {
         uint64_t hp = notes.hypercall_page;
         if (hp < v_start || hp >= kern_end || hp % kPage)
-            fatal_boot_error("dom0 kernel: hypercall page %#lx is not a page of the kernel", hp);
+            fatal_boot_error("d%u kernel: hypercall page %#lx is not a page of the kernel",
+                             spec.domid, hp);
         pv_write_hypercall_page(static_cast<uint8_t*>(b.page_of_va(hp)));
         d->arch.hypercall_page_va = hp;
     }
@@ -301,12 +318,12 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
     v.arch.cr3_kernel = mfn_of(l4_va) << PAGE_SHIFT;
     xfree(p2m);
 
-    log_info("dom0: '%s' (%s), %lu MiB, entry %#lx", kernel.name,
+    log_info("d%u: '%s' (%s), %lu MiB, entry %#lx", spec.domid, kernel.name,
              notes.xen_version[0] ? notes.xen_version : "no XEN_VERSION note", nr_pages >> 8,
              entry);
-    log_info("dom0: kernel %#lx-%#lx, initrd %#lx+%#lx, p2m %#lx, start_info %#lx, "
+    log_info("d%u: kernel %#lx-%#lx, initrd %#lx+%#lx, p2m %#lx, start_info %#lx, "
              "page tables %#lx (%lu), stack %#lx, mapped to %#lx",
-             kern_start, kern_end, v_initrd, initrd_len, v_p2m, v_start_info, v_pt, nr_pt,
+             spec.domid, kern_start, kern_end, v_initrd, initrd_len, v_p2m, v_start_info, v_pt, nr_pt,
              v_stack, v_end);
     return d;
 }

@@ -33,7 +33,7 @@ bool bounce_software_interrupt(TrapFrame& f, Vcpu& v) {
     return pv_bounce_exception(f, vector, false, 0);
 }
 
-[[noreturn]] void unhandled(TrapFrame& f, Vcpu& v, unsigned vector) {
+void unhandled(TrapFrame& f, Vcpu& v, unsigned vector) {
     char why[96];
     lib::format(why, sizeof(why), "%s (error %#x) at rip %#lx with no guest handler",
                 exception_name(vector), f.error_code, f.rip);
