@@ -67,6 +67,10 @@ void idt_init() {
     idt_set_gate(kVecNmi, 0, IST_NMI);
     idt_set_gate(kVecDoubleFault, 0, IST_DOUBLE_FAULT);
     idt_set_gate(kVecMachineCheck, 0, IST_MACHINE_CHECK);
+    // int3 and into from a PV guest (ring 3) reach xenon as #BP/#OF, as on Xen; other
+    // software interrupts fault with #GP and are decoded (pv/traps.cpp).
+    idt_set_gate(kVecBreakpoint, 3, 0);
+    idt_set_gate(kVecOverflow, 3, 0);
 }
 
 void load_descriptor_tables(PerCpu& cpu) {

@@ -21,6 +21,8 @@ constexpr uint64_t kTimeSliceNs = 30'000'000;
 void sched_init();
 // Places a new vCPU on a physical CPU; it starts down and unpaused.
 void sched_add_vcpu(Vcpu* v);
+// Takes a paused vCPU that is off its CPU out of the scheduler's accounting for good.
+void sched_remove_vcpu(Vcpu* v);
 // Makes v runnable if nothing else holds it (blocked, down, paused).
 void vcpu_wake(Vcpu* v);
 void vcpu_up(Vcpu* v);

@@ -102,6 +102,29 @@ void sched_add_vcpu(Vcpu* v) {
     v->runstate.state_entry_time = system_time();
 }
 
+void sched_remove_vcpu(Vcpu* v) {
+    RunQueue& rq = runqueues[v->processor];
+    uint64_t flags = arch::irq_save();
+    rq.lock.lock();
+    if (v->sched.on_runqueue) { // cannot be: it is paused; but never leave a dangling link
+        Vcpu** p = &rq.head;
+        Vcpu* prev = nullptr;
+        while (*p && *p != v) {
+            prev = *p;
+            p = &(*p)->sched.rq_next;
+        }
+        if (*p) {
+            *p = v->sched.rq_next;
+            if (rq.tail == v)
+                rq.tail = prev;
+        }
+        v->sched.on_runqueue = false;
+    }
+    rq.load--;
+    rq.lock.unlock();
+    arch::irq_restore(flags);
+}
+
 void vcpu_wake(Vcpu* v) {
     if (!v->sched.blocked)
         return;

@@ -18,19 +18,32 @@ bool has_error_code(unsigned vector) {
 }
 
 // A guest's `int $n`: allowed if its trap table says the guest's current privilege may
-// raise n. The vector is read from the instruction, not the #GP error code (which QEMU 7.2
-// gets wrong for 64-bit IDT entries).
+// raise n; otherwise a #GP naming the IDT entry. The vector is read from the instruction,
+// not the #GP error code (which QEMU 7.2 gets wrong for 64-bit IDT entries).
 bool bounce_software_interrupt(TrapFrame& f, Vcpu& v) {
     uint8_t insn[2];
-    if (copy_from_guest(insn, f.rip, 2) || insn[0] != 0xcd)
+    if (!(f.error_code & 2) || copy_from_guest(insn, f.rip, 2) || insn[0] != 0xcd)
         return false;
     unsigned vector = insn[1];
     const GuestTrap& t = v.arch.traps[vector];
     unsigned guest_dpl = v.arch.in_kernel ? 1 : 3; // a PV kernel counts as ring 1
-    if (!t.address || (t.flags & 3) < guest_dpl)
+    if (!t.address || (t.flags & 3) < guest_dpl) {
+        f.error_code = (vector << 3) | 2; // what the CPU means: this IDT entry refused
         return false;
+    }
     f.rip += 2;
     return pv_bounce_exception(f, vector, false, 0);
+}
+
+// cli/sti from a guest kernel whose virtual IOPL allows them: they do nothing (a PV
+// guest's interrupt flag is its event mask), as on Xen.
+bool ignore_cli_sti(TrapFrame& f, Vcpu& v) {
+    uint8_t op;
+    unsigned guest_ring = v.arch.in_kernel ? 1 : 3;
+    if (v.arch.iopl < guest_ring || copy_from_guest(&op, f.rip, 1) || (op != 0xfa && op != 0xfb))
+        return false;
+    f.rip += 1;
+    return true;
 }
 
 void unhandled(TrapFrame& f, Vcpu& v, unsigned vector) {
@@ -49,7 +62,8 @@ void pv_guest_trap(TrapFrame& f) {
         return;
     switch (vector) {
     case kVecGeneralProtection:
-        if (f.error_code == 0 && pv_emulate_privileged(f, *v))
+        if (f.error_code == 0 &&
+            (pv_emulate_privileged(f, *v) || ignore_cli_sti(f, *v)))
             return;
         if (bounce_software_interrupt(f, *v))
             return;
@@ -62,7 +76,12 @@ void pv_guest_trap(TrapFrame& f) {
         v->vcpu_info->arch.cr2 = read_cr2();
         break;
     case kVecNoDevice:
-        // The guest set TS with fpu_taskswitch; it clears it (fpu_taskswitch 0) itself.
+        // The guest set TS with fpu_taskswitch: like Xen, clear it as the #NM is
+        // delivered, so the guest's handler may use the FPU at once.
+        if (v->arch.fpu_ts) {
+            v->arch.fpu_ts = false;
+            asm volatile("clts");
+        }
         break;
     default:
         break;
