@@ -24,7 +24,8 @@ long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
     // IRETQ with a selector the GDT lacks or a non-canonical address would fault in
     // xenon itself: refuse such contexts here.
     auto canonical = [](uint64_t a) { return uint64_t(int64_t(a << 16) >> 16) == a; };
-    uint64_t cs = ctx.cs | 3, ss = ctx.ss | 3;
+    // Only the selector (low 16 bits) counts; Xen keeps the event mask above it.
+    uint64_t cs = (ctx.cs & 0xffff) | 3, ss = (ctx.ss & 0xffff) | 3;
     if ((cs != SEL_RING3_CS64 && cs != SEL_RING3_CS32) || ss != SEL_RING3_DS ||
         !canonical(ctx.rip) || !canonical(ctx.rsp))
         domain_crash(*v.domain, "iret: bad selector or address in the iret context");
