@@ -64,6 +64,11 @@ bool pv_bounce_exception(TrapFrame& f, unsigned vector, bool has_error_code,
     const GuestTrap& t = v.arch.traps[vector & 0xff];
     if (!t.address)
         return false;
+    // A PV kernel thinks of itself as supervisor: its page faults do not carry the
+    // user-mode bit the hardware set because it really runs in ring 3.
+    constexpr uint32_t kPfUser = 1 << 2;
+    if (vector == kVecPageFault && v.arch.in_kernel)
+        error_code &= ~kPfUser;
     build_frame(f, v, t.address, has_error_code, error_code, t.flags & 4);
     return true;
 }

@@ -195,8 +195,8 @@ bool pv_emulate_forced_invalid_op(TrapFrame& f, Vcpu&) {
 }
 
 bool pv_emulate_privileged(TrapFrame& f, Vcpu& v) {
-    uint8_t insn[3] = {};
-    // An instruction at the end of a mapped page may be shorter than 3 bytes.
+    uint8_t insn[4] = {};
+    // An instruction at the end of a mapped page may be shorter than the buffer.
     size_t avail = sizeof(insn);
     while (avail && copy_from_guest(insn, f.rip, avail))
         avail--;
@@ -219,18 +219,23 @@ bool pv_emulate_privileged(TrapFrame& f, Vcpu& v) {
         f.rip += 2;
         return true;
     }
-    if (avail == 3 && insn[0] == 0x0f && insn[1] == 0x20 && (insn[2] & 0xc0) == 0xc0) { // mov %crN, %reg
-        unsigned cr = (insn[2] >> 3) & 7, reg = insn[2] & 7;
+    // mov %crN, %reg, with an optional REX prefix (REX.B: r8-r15, REX.R: cr8+).
+    size_t at = (insn[0] & 0xf0) == 0x40 ? 1 : 0;
+    uint8_t rex = at ? insn[0] : 0;
+    if (avail >= at + 3 && insn[at] == 0x0f && insn[at + 1] == 0x20 &&
+        (insn[at + 2] & 0xc0) == 0xc0) {
+        unsigned cr = ((insn[at + 2] >> 3) & 7) | (rex & 4 ? 8 : 0);
+        unsigned reg = (insn[at + 2] & 7) | (rex & 1 ? 8 : 0);
         uint64_t value;
         switch (cr) {
         case 0: value = (read_cr0() & ~kCr0Ts) | (v.arch.fpu_ts ? kCr0Ts : 0); break;
         case 2: value = v.vcpu_info->arch.cr2; break;
         case 3: value = v.arch.in_kernel ? v.arch.cr3_kernel : v.arch.cr3_user; break;
         case 4: value = read_cr4(); break;
-        default: return false;
+        default: return false; // cr8 and the rest: #GP, as on Xen
         }
         gpr(f, reg) = value;
-        f.rip += 3;
+        f.rip += at + 3;
         return true;
     }
     return false;
