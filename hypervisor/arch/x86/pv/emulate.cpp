@@ -219,6 +219,12 @@ bool pv_emulate_privileged(TrapFrame& f, Vcpu& v) {
         f.rip += 2;
         return true;
     }
+    if (insn[0] == 0x0f && insn[1] == 0x06) { // clts: the guest's virtual TS
+        v.arch.fpu_ts = false;
+        asm volatile("clts");
+        f.rip += 2;
+        return true;
+    }
     // mov %crN, %reg, with an optional REX prefix (REX.B: r8-r15, REX.R: cr8+).
     size_t at = (insn[0] & 0xf0) == 0x40 ? 1 : 0;
     uint8_t rex = at ? insn[0] : 0;
