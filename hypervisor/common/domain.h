@@ -5,6 +5,7 @@
 
 #include "arch/vcpu.h"
 #include "common/sched/sched.h"
+#include "common/timer.h"
 #include "lib/spinlock.h"
 #include "public/vcpu.h"
 #include "public/xen.h"
@@ -24,10 +25,24 @@ struct Vcpu {
     xen::vcpu_runstate_info runstate;
     uint64_t runstate_guest_area; // guest virtual address, 0 if none
 
-    // Timers, in nanoseconds of system time; 0 means not armed.
-    uint64_t singleshot_deadline;
-    uint64_t periodic_period;
-    uint64_t periodic_next;
+    // Guest timers (common/vcpu_time_hv.cpp), in nanoseconds of system time. The periodic
+    // timer runs only while the vCPU is on its CPU, as in Xen.
+    Timer singleshot_timer;
+    Timer periodic_timer;
+    Timer poll_timer; // SCHEDOP_poll's timeout
+    uint64_t periodic_period; // 0: stopped
+    uint64_t periodic_last;   // when it last fired
+    uint64_t time_area_guest; // VCPUOP_register_vcpu_time_memory_area, 0 if none
+    uint64_t vcpu_info_mfn;   // VCPUOP_register_vcpu_info's frame, 0 while in shared_info
+    bool runstate_area_stale; // the guest copy could not be written (user mode): retry
+    bool timers_ready;        // the Timers above are initialised for `processor`
+    bool in_multicall;
+
+    // Event channels (common/event_channel_hv.cpp): the port each VIRQ is bound to here
+    // (global VIRQs on vCPU 0), and SCHEDOP_poll's state.
+    uint32_t virq_to_port[xen::NR_VIRQS];
+    bool polling;
+    uint32_t poll_port; // the one port polled, or 0 for any
 
     VcpuSched sched;
 };
@@ -45,6 +60,11 @@ struct Domain {
     xen::shared_info* shared_info;
     uint64_t shared_info_mfn;
     unsigned long vm_assist; // enabled VMASST_TYPE_* bits
+    struct EvtchnDomain* evtchn; // common/event_channel.h; created on first use
+
+    // SCHEDOP_shutdown_code: the reason a later shutdown will report.
+    bool shutdown_code_set;
+    uint8_t shutdown_code;
 
     bool shutting_down;
     bool shutting_down_paused; // its vCPUs have been paused for the shutdown

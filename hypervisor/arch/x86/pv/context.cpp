@@ -4,7 +4,9 @@
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/pv.h"
+#include "arch/pv_hypercalls.h"
 #include "common/domain.h"
+#include "common/vcpu_time.h"
 
 namespace arch {
 namespace {
@@ -44,6 +46,8 @@ void fpu_load(Vcpu& v) {
 } // namespace
 
 void pv_context_save(Vcpu& v, const TrapFrame& frame) {
+    vcpu_time_switch_out(v); // runstate area, periodic timer (v's page tables still loaded)
+    pv_debugreg_switch_out(v);
     v.arch.regs = frame;
     v.arch.fs_base = rdmsr(msr::kFsBase);
     (v.arch.in_kernel ? v.arch.gs_base_kernel : v.arch.gs_base_user) = rdmsr(msr::kGsBase);
@@ -59,6 +63,8 @@ void pv_context_load(Vcpu& v, TrapFrame& frame) {
     wrmsr(msr::kGsBase, v.arch.in_kernel ? v.arch.gs_base_kernel : v.arch.gs_base_user);
     fpu_load(v);
     set_current_vcpu(&v);
+    pv_debugreg_switch_in(v);
+    vcpu_time_switch_in(v); // time info, runstate area, periodic timer
 }
 
 } // namespace arch

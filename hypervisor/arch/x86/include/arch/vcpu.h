@@ -23,6 +23,10 @@ struct alignas(64) ArchVcpu {
     uint64_t syscall_callback; // from guest user mode
     uint64_t nmi_callback;
     bool syscall_disables_events;
+    bool failsafe_disables_events;
+    // 32-bit user space's SYSCALL and SYSENTER entries (CALLBACKOP_register).
+    uint64_t syscall32_callback, sysenter_callback;
+    bool syscall32_disables_events, sysenter_disables_events;
 
     bool in_kernel;           // guest kernel mode (vs guest user mode)
     uint64_t kernel_ss, kernel_sp; // stack_switch: where bounces from user mode land

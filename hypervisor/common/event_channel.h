@@ -1,0 +1,87 @@
+// Event channels, 2-level ABI: the hypervisor's one notification mechanism. Each domain
+// has ports 1..4095 (port 0 is reserved); a port is bound to a virtual IRQ of one of its
+// vCPUs, an IPI between its own vCPUs, or a port of another domain (or itself). Raising
+// a port sets its bit in shared_info's evtchn_pending; unless the port is masked that
+// also sets the word's bit in the notified vCPU's evtchn_pending_sel and its
+// evtchn_upcall_pending, and kicks the vCPU (wakes it if blocked).
+//
+// Every function may be called from the timer interrupt; the per-domain lock is taken
+// with interrupts off everywhere.
+#pragma once
+#include <stdint.h>
+
+#include "lib/spinlock.h"
+#include "public/event_channel.h"
+
+struct Domain;
+struct Vcpu;
+
+namespace evtchn {
+
+// The 2-level ABI's capacity, and the granularity in which ports come into existence
+// (Xen allocates 64 at a time; ports beyond the allocated ones are "invalid").
+constexpr uint32_t kMaxPorts = xen::EVTCHN_2L_NR_CHANNELS;
+constexpr uint32_t kBucketPorts = 64;
+
+enum class State : uint8_t { free, reserved, unbound, interdomain, pirq, virq, ipi };
+
+struct Port {
+    State state;
+    uint16_t notify_vcpu;
+    union {
+        uint16_t unbound_remote; // domain allowed to bind (unbound)
+        struct {
+            Domain* dom;
+            uint32_t port;
+        } inter;                 // the remote end (interdomain)
+        uint32_t virq;
+        uint32_t pirq;
+    } u;
+};
+
+} // namespace evtchn
+
+struct EvtchnDomain {
+    lib::SpinLock lock;
+    uint32_t valid; // ports [0, valid) exist
+    evtchn::Port* buckets[evtchn::kMaxPorts / evtchn::kBucketPorts];
+};
+
+namespace evtchn {
+
+// The domain's event-channel state, created on first use; nullptr if out of memory.
+EvtchnDomain* of(Domain& d);
+
+// Raises `port` of v's domain towards v (the 2-level set_pending).
+void set_pending(Vcpu& v, uint32_t port);
+// A per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...), if the vCPU has it bound.
+void send_vcpu_virq(Vcpu& v, unsigned virq);
+// A global VIRQ (VIRQ_CONSOLE, VIRQ_DOM_EXC, ...) of a domain, if bound.
+void send_global_virq(Domain& d, unsigned virq);
+bool virq_is_global(unsigned virq);
+
+// evtchn_upcall_pending = 1 and a kick, if it was clear.
+void mark_events_pending(Vcpu& v);
+// Wakes v if it is blocked (or polling) so it sees its events.
+void kick(Vcpu& v);
+// SCHEDOP_block's and SCHEDOP_poll's test: an upcall is pending and not masked.
+bool events_need_delivery(const Vcpu& v);
+
+// SCHEDOP_poll: -EINVAL for a bad port, else whether it is pending (0/1).
+int port_poll(Domain& d, uint32_t port);
+// Ends v's poll (timeout or an event): clears its polling state and wakes it.
+void poll_wake(Vcpu& v);
+
+// The hypercall's sub-ops, for HYPERVISOR_event_channel_op; each returns Xen's answer.
+long alloc_unbound(xen::evtchn_alloc_unbound& a);
+long bind_interdomain(xen::evtchn_bind_interdomain& b);
+long bind_virq(xen::evtchn_bind_virq& b);
+long bind_ipi(xen::evtchn_bind_ipi& b);
+long close(Domain& d, uint32_t port);
+long send(Domain& d, uint32_t port);
+long status(xen::evtchn_status& s);
+long bind_vcpu(uint32_t port, uint32_t vcpu);
+long unmask(uint32_t port);
+long reset(Domain& d);
+
+} // namespace evtchn

@@ -1,0 +1,538 @@
+// The 2-level event-channel core: port table, binding, raising and masking. Error codes
+// and their order follow Xen 4.17 (common/event_channel.c, event_2l.c); the comments say
+// where a behaviour is a deliberate copy of a Xen quirk.
+#include "common/event_channel.h"
+
+#include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "arch/smp.h"
+#include "common/domain.h"
+#include "common/hypercalls/hypercall_util.h"
+#include "common/memory/heap.h"
+#include "common/sched/sched.h"
+#include "common/timer.h"
+#include "lib/string.h"
+#include "public/errno.h"
+
+namespace evtchn {
+namespace {
+
+using Guard = hc::IrqLockGuard<lib::SpinLock>;
+
+EvtchnDomain* peek(Domain& d) { return __atomic_load_n(&d.evtchn, __ATOMIC_ACQUIRE); }
+
+bool port_valid(const EvtchnDomain& e, uint32_t port) {
+    return port < __atomic_load_n(&e.valid, __ATOMIC_ACQUIRE);
+}
+
+Port& port_ref(EvtchnDomain& e, uint32_t port) {
+    return e.buckets[port / kBucketPorts][port % kBucketPorts];
+}
+
+Port* lookup(EvtchnDomain& e, uint32_t port) {
+    return port_valid(e, port) ? &port_ref(e, port) : nullptr;
+}
+
+// Makes `port` exist and checks it is free: -ENOSPC beyond the ABI, -EBUSY when taken,
+// -ENOMEM when a bucket cannot be had. Lock held.
+int allocate_port(EvtchnDomain& e, uint32_t port) {
+    if (port >= kMaxPorts)
+        return -xen::XEN_ENOSPC;
+    if (port_valid(e, port))
+        return port_ref(e, port).state == State::free ? 0 : -xen::XEN_EBUSY;
+    while (e.valid <= port) {
+        auto* bucket = static_cast<Port*>(xzalloc(sizeof(Port) * kBucketPorts, 64));
+        if (!bucket)
+            return -xen::XEN_ENOMEM;
+        e.buckets[e.valid / kBucketPorts] = bucket;
+        __atomic_store_n(&e.valid, e.valid + kBucketPorts, __ATOMIC_RELEASE);
+    }
+    return 0;
+}
+
+// The lowest free port, or a negative error. Lock held.
+int get_free_port(EvtchnDomain& e) {
+    for (uint32_t port = 0; port < kMaxPorts; port++) {
+        int rc = allocate_port(e, port);
+        if (rc == 0)
+            return static_cast<int>(port);
+        if (rc != -xen::XEN_EBUSY)
+            return rc;
+    }
+    return -xen::XEN_ENOSPC;
+}
+
+Vcpu* domain_vcpu(Domain& d, uint32_t id) { return id < d.vcpu_count ? d.vcpus[id] : nullptr; }
+
+// Xen's XSM_TARGET default: the domain itself, or the control domain.
+bool may_target(const Domain& self, const Domain& target) {
+    return &self == &target || self.privileged;
+}
+
+template <typename T> T* word_ptr(T* base, uint32_t port) { return base + port / 64; }
+
+bool test_and_set(volatile uint64_t* word, unsigned bit) {
+    return __atomic_fetch_or(word, uint64_t(1) << bit, __ATOMIC_SEQ_CST) & (uint64_t(1) << bit);
+}
+bool test_and_clear(volatile uint64_t* word, unsigned bit) {
+    return __atomic_fetch_and(word, ~(uint64_t(1) << bit), __ATOMIC_SEQ_CST) &
+           (uint64_t(1) << bit);
+}
+bool test(const volatile uint64_t* word, unsigned bit) {
+    return __atomic_load_n(word, __ATOMIC_SEQ_CST) & (uint64_t(1) << bit);
+}
+
+void clear_pending(Domain& d, uint32_t port) {
+    test_and_clear(word_ptr(d.shared_info->evtchn_pending, port), port % 64);
+}
+
+// A port returns to the pool: no pending event survives, notifications go back to vCPU 0.
+void free_port(Domain& d, Port& p, uint32_t port) {
+    clear_pending(d, port);
+    p.state = State::free;
+    p.notify_vcpu = 0;
+    memset(&p.u, 0, sizeof(p.u));
+}
+
+// Both domains' locks, the lower address first; one lock when they are the same.
+class PairGuard {
+  public:
+    PairGuard(EvtchnDomain& a, EvtchnDomain& b) : a_(&a < &b ? a : b), b_(&a < &b ? b : a) {
+        flags_ = arch::irq_save();
+        a_.lock.lock();
+        if (&a_ != &b_)
+            b_.lock.lock();
+    }
+    ~PairGuard() {
+        if (&a_ != &b_)
+            b_.lock.unlock();
+        a_.lock.unlock();
+        arch::irq_restore(flags_);
+    }
+
+  private:
+    EvtchnDomain& a_;
+    EvtchnDomain& b_;
+    uint64_t flags_;
+};
+
+void check_pollers(Domain& d, uint32_t port) {
+    for (unsigned i = 0; i < d.vcpu_count; i++) {
+        Vcpu* v = d.vcpus[i];
+        if (v && __atomic_load_n(&v->polling, __ATOMIC_ACQUIRE) &&
+            (v->poll_port == 0 || v->poll_port == port))
+            poll_wake(*v);
+    }
+}
+
+// Closes one port of d. `e` is d's table, locked by the caller unless interdomain, which
+// needs both ends' locks: then the caller holds none and this takes them.
+long close_locked(Domain& d, EvtchnDomain& e, uint32_t port) {
+    Port* p = lookup(e, port);
+    if (!p)
+        return -xen::XEN_EINVAL;
+    switch (p->state) {
+    case State::free:
+    case State::reserved:
+        return -xen::XEN_EINVAL;
+    case State::unbound:
+    case State::ipi:
+    case State::pirq:
+        break;
+    case State::virq: {
+        Vcpu* v = d.vcpus[virq_is_global(p->u.virq) ? 0 : p->notify_vcpu];
+        __atomic_store_n(&v->virq_to_port[p->u.virq], 0, __ATOMIC_RELEASE);
+        break;
+    }
+    case State::interdomain: {
+        Domain& rd = *p->u.inter.dom;
+        EvtchnDomain& re = *peek(rd);
+        Port& rp = port_ref(re, p->u.inter.port);
+        rp.state = State::unbound;
+        rp.u.unbound_remote = d.domid;
+        break;
+    }
+    }
+    free_port(d, *p, port);
+    return 0;
+}
+
+} // namespace
+
+EvtchnDomain* of(Domain& d) {
+    if (EvtchnDomain* e = peek(d))
+        return e;
+    auto* e = static_cast<EvtchnDomain*>(xzalloc(sizeof(EvtchnDomain), 64));
+    if (!e)
+        return nullptr;
+    if (allocate_port(*e, 0) != 0) {
+        xfree(e);
+        return nullptr;
+    }
+    port_ref(*e, 0).state = State::reserved;
+    EvtchnDomain* expected = nullptr;
+    if (!__atomic_compare_exchange_n(&d.evtchn, &expected, e, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        xfree(e->buckets[0]);
+        xfree(e);
+        return expected;
+    }
+    return e;
+}
+
+bool virq_is_global(unsigned virq) {
+    switch (virq) {
+    case xen::VIRQ_TIMER:
+    case xen::VIRQ_DEBUG:
+    case xen::VIRQ_XENOPROF:
+    case xen::VIRQ_XENPMU:
+        return false;
+    default:
+        return true; // including x86's VIRQ_ARCH_*
+    }
+}
+
+bool events_need_delivery(const Vcpu& v) {
+    const volatile xen::vcpu_info* info = v.vcpu_info;
+    return info->evtchn_upcall_pending && !info->evtchn_upcall_mask;
+}
+
+void kick(Vcpu& v) {
+    if (__atomic_load_n(&v.polling, __ATOMIC_ACQUIRE)) {
+        poll_wake(v);
+        return;
+    }
+    vcpu_wake(&v);
+    // Running elsewhere: interrupt that CPU so it delivers the upcall on its way back.
+    if (v.sched.running && v.processor != arch::this_cpu_id())
+        arch::smp_kick(v.processor);
+}
+
+void poll_wake(Vcpu& v) {
+    if (!__atomic_exchange_n(&v.polling, false, __ATOMIC_ACQ_REL))
+        return;
+    v.poll_port = 0;
+    vcpu_wake(&v);
+    if (v.sched.running && v.processor != arch::this_cpu_id())
+        arch::smp_kick(v.processor);
+}
+
+void mark_events_pending(Vcpu& v) {
+    auto* flag = const_cast<uint8_t*>(&v.vcpu_info->evtchn_upcall_pending);
+    if (__atomic_exchange_n(flag, uint8_t(1), __ATOMIC_SEQ_CST))
+        return;
+    kick(v);
+}
+
+void set_pending(Vcpu& v, uint32_t port) {
+    Domain& d = *v.domain;
+    xen::shared_info* s = d.shared_info;
+    unsigned bit = port % 64, word = port / 64;
+    if (test_and_set(word_ptr(s->evtchn_pending, port), bit))
+        return;
+    if (!test(word_ptr(s->evtchn_mask, port), bit) &&
+        !test_and_set(&v.vcpu_info->evtchn_pending_sel, word))
+        mark_events_pending(v);
+    check_pollers(d, port);
+}
+
+void send_vcpu_virq(Vcpu& v, unsigned virq) {
+    EvtchnDomain* e = peek(*v.domain);
+    if (!e || virq >= xen::NR_VIRQS)
+        return;
+    Guard g(e->lock);
+    uint32_t port = __atomic_load_n(&v.virq_to_port[virq], __ATOMIC_ACQUIRE);
+    if (port)
+        set_pending(v, port);
+}
+
+void send_global_virq(Domain& d, unsigned virq) {
+    EvtchnDomain* e = peek(d);
+    if (!e || virq >= xen::NR_VIRQS || !d.vcpus[0])
+        return;
+    Guard g(e->lock);
+    uint32_t port = __atomic_load_n(&d.vcpus[0]->virq_to_port[virq], __ATOMIC_ACQUIRE);
+    if (!port)
+        return;
+    Port& p = port_ref(*e, port);
+    if (Vcpu* v = domain_vcpu(d, p.notify_vcpu))
+        set_pending(*v, port);
+}
+
+int port_poll(Domain& d, uint32_t port) {
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Guard g(e->lock);
+    if (!port_valid(*e, port))
+        return -xen::XEN_EINVAL;
+    return test(word_ptr(d.shared_info->evtchn_pending, port), port % 64) ? 1 : 0;
+}
+
+long alloc_unbound(xen::evtchn_alloc_unbound& a) {
+    Domain& self = *current_vcpu()->domain;
+    Domain* d = hc::domain_by_any_id(a.dom, self);
+    if (!d)
+        return -xen::XEN_ESRCH;
+    EvtchnDomain* e = of(*d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Guard g(e->lock);
+    int port = get_free_port(*e);
+    if (port < 0)
+        return port;
+    if (!may_target(self, *d))
+        return -xen::XEN_EPERM; // the port stays free
+    Port& p = port_ref(*e, port);
+    p.state = State::unbound;
+    // DOMID_SELF names the caller, which is not necessarily the port's domain.
+    p.u.unbound_remote = a.remote_dom == xen::DOMID_SELF ? self.domid : a.remote_dom;
+    a.port = static_cast<uint32_t>(port);
+    return 0;
+}
+
+long bind_interdomain(xen::evtchn_bind_interdomain& b) {
+    Domain& ld = *current_vcpu()->domain;
+    Domain* rd = hc::domain_by_any_id(b.remote_dom, ld);
+    if (!rd)
+        return -xen::XEN_ESRCH;
+    EvtchnDomain* le = of(ld);
+    EvtchnDomain* re = of(*rd);
+    if (!le || !re)
+        return -xen::XEN_ENOMEM;
+    uint32_t lport;
+    {
+        PairGuard g(*le, *re);
+        int rc = get_free_port(*le);
+        if (rc < 0)
+            return rc;
+        lport = static_cast<uint32_t>(rc);
+        Port* rp = lookup(*re, b.remote_port);
+        if (!rp || rp->state != State::unbound || rp->u.unbound_remote != ld.domid)
+            return -xen::XEN_EINVAL;
+        Port& lp = port_ref(*le, lport);
+        lp.state = State::interdomain;
+        lp.u.inter.dom = rd;
+        lp.u.inter.port = b.remote_port;
+        rp->state = State::interdomain;
+        rp->u.inter.dom = &ld;
+        rp->u.inter.port = lport;
+        // Whatever was sent on the unbound remote end is lost: Xen raises the new local
+        // port once so that the binder looks.
+        if (Vcpu* v = domain_vcpu(ld, lp.notify_vcpu))
+            set_pending(*v, lport);
+    }
+    b.local_port = lport;
+    return 0;
+}
+
+long bind_virq(xen::evtchn_bind_virq& b) {
+    Domain& d = *current_vcpu()->domain;
+    // Both are ints in Xen: a "negative" virq is out of range, any vCPU id but 0 is
+    // refused for a global VIRQ.
+    if (b.virq >= xen::NR_VIRQS)
+        return -xen::XEN_EINVAL;
+    if (virq_is_global(b.virq) && b.vcpu != 0)
+        return -xen::XEN_EINVAL;
+    Vcpu* v = domain_vcpu(d, b.vcpu);
+    if (!v)
+        return -xen::XEN_ENOENT;
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Guard g(e->lock);
+    if (__atomic_load_n(&v->virq_to_port[b.virq], __ATOMIC_ACQUIRE))
+        return -xen::XEN_EEXIST;
+    int port = get_free_port(*e);
+    if (port < 0)
+        return port;
+    Port& p = port_ref(*e, port);
+    p.state = State::virq;
+    p.notify_vcpu = static_cast<uint16_t>(b.vcpu);
+    p.u.virq = b.virq;
+    b.port = static_cast<uint32_t>(port);
+    __atomic_store_n(&v->virq_to_port[b.virq], b.port, __ATOMIC_RELEASE);
+    return 0;
+}
+
+long bind_ipi(xen::evtchn_bind_ipi& b) {
+    Domain& d = *current_vcpu()->domain;
+    if (!domain_vcpu(d, b.vcpu))
+        return -xen::XEN_ENOENT;
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Guard g(e->lock);
+    int port = get_free_port(*e);
+    if (port < 0)
+        return port;
+    Port& p = port_ref(*e, port);
+    p.state = State::ipi;
+    p.notify_vcpu = static_cast<uint16_t>(b.vcpu);
+    b.port = static_cast<uint32_t>(port);
+    return 0;
+}
+
+long close(Domain& d, uint32_t port) {
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    for (;;) {
+        Domain* rd = nullptr;
+        {
+            Guard g(e->lock);
+            Port* p = lookup(*e, port);
+            if (!p)
+                return -xen::XEN_EINVAL;
+            if (p->state != State::interdomain)
+                return close_locked(d, *e, port);
+            rd = p->u.inter.dom;
+        }
+        // Interdomain: both tables locked, then check nothing changed in between.
+        PairGuard g(*e, *peek(*rd));
+        Port* p = lookup(*e, port);
+        if (p->state == State::interdomain && p->u.inter.dom == rd)
+            return close_locked(d, *e, port);
+    }
+}
+
+long send(Domain& d, uint32_t port) {
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Domain* rd;
+    {
+        Guard g(e->lock);
+        Port* p = lookup(*e, port);
+        if (!p)
+            return -xen::XEN_EINVAL;
+        switch (p->state) {
+        case State::ipi:
+            if (Vcpu* v = domain_vcpu(d, p->notify_vcpu))
+                set_pending(*v, port);
+            return 0;
+        case State::unbound:
+            return 0; // nobody listens yet: dropped, as in Xen
+        case State::interdomain:
+            rd = p->u.inter.dom;
+            break;
+        default:
+            return -xen::XEN_EINVAL;
+        }
+    }
+    PairGuard g(*e, *peek(*rd));
+    Port* p = lookup(*e, port);
+    if (!p || p->state != State::interdomain || p->u.inter.dom != rd)
+        return 0; // closed meanwhile
+    Port& rp = port_ref(*peek(*rd), p->u.inter.port);
+    if (Vcpu* v = domain_vcpu(*rd, rp.notify_vcpu))
+        set_pending(*v, p->u.inter.port);
+    return 0;
+}
+
+long status(xen::evtchn_status& s) {
+    Domain& self = *current_vcpu()->domain;
+    Domain* d = hc::domain_by_any_id(s.dom, self);
+    if (!d)
+        return -xen::XEN_ESRCH;
+    EvtchnDomain* e = of(*d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Guard g(e->lock);
+    Port* p = lookup(*e, s.port);
+    if (!p)
+        return -xen::XEN_EINVAL;
+    if (!may_target(self, *d))
+        return -xen::XEN_EPERM;
+    switch (p->state) {
+    case State::free:
+    case State::reserved:
+        s.status = xen::EVTCHNSTAT_closed;
+        break;
+    case State::unbound:
+        s.status = xen::EVTCHNSTAT_unbound;
+        s.u.unbound.dom = p->u.unbound_remote;
+        break;
+    case State::interdomain:
+        s.status = xen::EVTCHNSTAT_interdomain;
+        s.u.interdomain.dom = p->u.inter.dom->domid;
+        s.u.interdomain.port = p->u.inter.port;
+        break;
+    case State::pirq:
+        s.status = xen::EVTCHNSTAT_pirq;
+        s.u.pirq = p->u.pirq;
+        break;
+    case State::virq:
+        s.status = xen::EVTCHNSTAT_virq;
+        s.u.virq = p->u.virq;
+        break;
+    case State::ipi:
+        s.status = xen::EVTCHNSTAT_ipi;
+        break;
+    }
+    s.vcpu = p->notify_vcpu;
+    return 0;
+}
+
+long bind_vcpu(uint32_t port, uint32_t vcpu) {
+    Domain& d = *current_vcpu()->domain;
+    Vcpu* v = domain_vcpu(d, vcpu);
+    if (!v)
+        return -xen::XEN_ENOENT;
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Guard g(e->lock);
+    Port* p = lookup(*e, port);
+    if (!p)
+        return -xen::XEN_EINVAL;
+    switch (p->state) {
+    case State::virq:
+        if (!virq_is_global(p->u.virq))
+            return -xen::XEN_EINVAL;
+        p->notify_vcpu = static_cast<uint16_t>(vcpu);
+        return 0;
+    case State::unbound:
+    case State::interdomain:
+    case State::pirq:
+        p->notify_vcpu = static_cast<uint16_t>(vcpu);
+        return 0;
+    default:
+        return -xen::XEN_EINVAL;
+    }
+}
+
+long unmask(uint32_t port) {
+    Domain& d = *current_vcpu()->domain;
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Guard g(e->lock);
+    Port* p = lookup(*e, port);
+    if (!p)
+        return -xen::XEN_EINVAL;
+    Vcpu* v = domain_vcpu(d, p->notify_vcpu);
+    xen::shared_info* s = d.shared_info;
+    unsigned bit = port % 64, word = port / 64;
+    if (test_and_clear(word_ptr(s->evtchn_mask, port), bit) &&
+        test(word_ptr(s->evtchn_pending, port), bit) && v &&
+        !test_and_set(&v->vcpu_info->evtchn_pending_sel, word))
+        mark_events_pending(*v);
+    return 0;
+}
+
+long reset(Domain& d) {
+    Domain& self = *current_vcpu()->domain;
+    // Another domain's ports may only be reset while the toolstack has it paused; there
+    // is no such pause yet, so only a domain's own reset gets through.
+    if (&d != &self)
+        return -xen::XEN_EINVAL;
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    for (uint32_t port = 1; port < __atomic_load_n(&e->valid, __ATOMIC_ACQUIRE); port++)
+        close(d, port); // free and reserved ports answer -EINVAL: nothing to do
+    return 0;
+}
+
+} // namespace evtchn

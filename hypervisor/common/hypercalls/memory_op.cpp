@@ -1,0 +1,130 @@
+// HYPERVISOR_memory_op: a domain's memory. The low MEMOP_EXTENT_SHIFT bits of cmd pick
+// the sub-op; the bits above carry a continuation's start extent, which the sub-ops here
+// (none of which continue) refuse with -EINVAL, as Xen does.
+//
+// Implemented: the queries (maximum_ram_page, current/maximum_reservation, maximum_gpfn,
+// machphys_mapping) and the memory maps (memory_map, machine_memory_map). Sub-ops that
+// move frames (populate_physmap, decrease_reservation, exchange, add_to_physmap, ...)
+// belong with the PV MMU and answer -ENOSYS until it lands.
+#include "common/bootinfo.h"
+#include "common/domain.h"
+#include "common/hypercall.h"
+#include "common/hypercalls/hypercall_util.h"
+#include "common/memory/page_info.h"
+#include "public/errno.h"
+#include "public/memory.h"
+
+namespace arch {
+const BootInfo& boot_information(); // arch/x86/setup.cpp
+}
+
+namespace {
+
+// Xen's XSM_TARGET check with the default policy: a domain may ask about itself; the
+// control domain about anyone.
+bool may_query(const Domain& self, const Domain& target) {
+    return &self == &target || self.privileged;
+}
+
+long reservation_query(unsigned op, uint64_t start_extent, uint64_t arg, Domain& self) {
+    if (start_extent)
+        return -xen::XEN_EINVAL;
+    xen::xen_memory_domain md;
+    if (arch::copy_from_guest(&md, arg, sizeof(md)))
+        return -xen::XEN_EFAULT;
+    Domain* d = hc::domain_by_any_id(md.domid, self);
+    if (!d)
+        return -xen::XEN_ESRCH;
+    if (!may_query(self, *d))
+        return -xen::XEN_EPERM;
+    switch (op) {
+    case xen::XENMEM_current_reservation:
+        return static_cast<long>(__atomic_load_n(&d->tot_pages, __ATOMIC_RELAXED));
+    case xen::XENMEM_maximum_reservation:
+        return static_cast<long>(__atomic_load_n(&d->max_pages, __ATOMIC_RELAXED));
+    default: {
+        // A PV guest tells the hypervisor how big its p2m is (shared_info arch.max_pfn,
+        // zero until it does); the highest gpfn is one below that, and 0 when unset.
+        uint64_t max_pfn = __atomic_load_n(&d->shared_info->arch.max_pfn, __ATOMIC_RELAXED);
+        return static_cast<long>((max_pfn ? max_pfn : 1) - 1);
+    }
+    }
+}
+
+// XENMEM_machine_memory_map (control domain only): the host's E820 as the loader gave it.
+// The buffer must hold one entry more than the map (Xen's rule, which leaves room for
+// the I/O ranges it may report between entries), else -EINVAL.
+long machine_memory_map(uint64_t arg, const Domain& self) {
+    if (!self.privileged)
+        return -xen::XEN_EPERM;
+    xen::xen_memory_map map;
+    if (arch::copy_from_guest(&map, arg, sizeof(map)))
+        return -xen::XEN_EFAULT;
+    const BootInfo& info = arch::boot_information();
+    bool store = map.buffer.p != 0;
+    if (store && map.nr_entries < info.memory_count + 1)
+        return -xen::XEN_EINVAL;
+    if (store && !hc::guest_handle_okay(map.buffer.p, map.nr_entries, sizeof(xen::e820entry)))
+        return -xen::XEN_EFAULT;
+    for (size_t i = 0; store && i < info.memory_count; i++) {
+        xen::e820entry e{info.memory[i].base, info.memory[i].length, info.memory[i].type};
+        if (arch::copy_to_guest(map.buffer.p + i * sizeof(e), &e, sizeof(e)))
+            return -xen::XEN_EFAULT;
+    }
+    map.nr_entries = static_cast<uint32_t>(info.memory_count);
+    return arch::copy_to_guest(arg, &map, sizeof(map)) ? -xen::XEN_EFAULT : 0;
+}
+
+} // namespace
+
+long do_memory_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
+    const uint64_t cmd = a1; // unsigned long in Xen: nothing is truncated
+    const uint64_t arg = a2;
+    const unsigned op = cmd & xen::MEMOP_CMD_MASK;
+    const uint64_t start_extent = cmd >> xen::MEMOP_EXTENT_SHIFT;
+    Domain& self = *current_vcpu()->domain;
+
+    switch (op) {
+    case xen::XENMEM_maximum_ram_page:
+        if (start_extent)
+            return -xen::XEN_EINVAL;
+        // One past the highest machine frame of RAM.
+        return static_cast<long>(memory::frame_table().frame_count());
+
+    case xen::XENMEM_current_reservation:
+    case xen::XENMEM_maximum_reservation:
+    case xen::XENMEM_maximum_gpfn:
+        return reservation_query(op, start_extent, arg, self);
+
+    default:
+        break;
+    }
+
+    // The architecture's sub-ops are matched on the whole cmd: extent bits make them
+    // unknown.
+    switch (cmd) {
+    case xen::XENMEM_memory_map: {
+        xen::xen_memory_map map;
+        if (arch::copy_from_guest(&map, arg, sizeof(map)))
+            return -xen::XEN_EFAULT;
+        // A domain has a pseudo-physical memory map only once the toolstack gives it one
+        // (XENMEM_set_memory_map); the initial PV domain never has one, and Xen answers
+        // -ENOSYS so that the kernel builds its map from start_info's nr_pages (dom0
+        // asks for the machine map instead).
+        return -xen::XEN_ENOSYS;
+    }
+    case xen::XENMEM_machine_memory_map:
+        return machine_memory_map(arg, self);
+    case xen::XENMEM_machphys_mapping: {
+        // Where the read-only machine-to-physical table is; the initial domain is told the
+        // last frame that exists (no memory hotplug), others the table's capacity.
+        xen::xen_machphys_mapping m{xen::MACH2PHYS_VIRT_START, xen::MACH2PHYS_VIRT_END,
+                                    xen::MACH2PHYS_NR_ENTRIES - 1};
+        if (self.privileged)
+            m.max_mfn = memory::frame_table().frame_count() - 1;
+        return arch::copy_to_guest(arg, &m, sizeof(m)) ? -xen::XEN_EFAULT : 0;
+    }
+    default:
+        return -xen::XEN_ENOSYS;
+    }
+}
