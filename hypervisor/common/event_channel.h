@@ -84,4 +84,10 @@ long bind_vcpu(uint32_t port, uint32_t vcpu);
 long unmask(uint32_t port);
 long reset(Domain& d);
 
+// A domain going away: every port is closed (remote ends become unbound again, so no
+// other domain refers to d afterwards). Call once its vCPUs are off their CPUs; the
+// table itself stays allocated until the Domain is freed (in-flight sends from other
+// domains may still lock it).
+void domain_destroy(Domain& d);
+
 } // namespace evtchn

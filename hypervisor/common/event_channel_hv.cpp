@@ -535,4 +535,12 @@ long reset(Domain& d) {
     return 0;
 }
 
+void domain_destroy(Domain& d) {
+    EvtchnDomain* e = peek(d);
+    if (!e)
+        return;
+    for (uint32_t port = 1; port < __atomic_load_n(&e->valid, __ATOMIC_ACQUIRE); port++)
+        close(d, port);
+}
+
 } // namespace evtchn

@@ -34,3 +34,5 @@ void vcpu_set_poll_timeout(Vcpu& v, uint64_t deadline);
 // about to leave it (its page tables are still loaded in both cases).
 void vcpu_time_switch_in(Vcpu& v);
 void vcpu_time_switch_out(Vcpu& v);
+// A vCPU going away: its timers are stopped (call before freeing it).
+void vcpu_time_destroy(Vcpu& v);

@@ -226,3 +226,13 @@ void vcpu_time_switch_out(Vcpu& v) {
     if (v.timers_ready)
         timer_stop(&v.periodic_timer);
 }
+
+void vcpu_time_destroy(Vcpu& v) {
+    Guard g(timer_lock);
+    if (!v.timers_ready)
+        return;
+    timer_stop(&v.singleshot_timer);
+    timer_stop(&v.periodic_timer);
+    timer_stop(&v.poll_timer);
+    v.periodic_period = 0;
+}
