@@ -5,6 +5,7 @@
 //
 // Xen's default policy lets only the control domain use console_io; xenon also lets
 // other domains write (as Xen's debug builds do) so that test domains can report.
+#include "arch/pv_hypercalls.h"
 #include "arch/serial.h"
 #include "common/console.h"
 #include "common/console_input.h"
@@ -96,10 +97,16 @@ void write_prefixed(uint16_t domid, const char* text, size_t len) {
 }
 
 constexpr size_t kChunk = 127; // copied in pieces, as Xen does
+// A long write continues as a fresh hypercall every so many bytes: the serial line is
+// slow, and nothing else may wait behind one guest's output for long.
+constexpr uint32_t kBytesPerRun = 8 * kChunk;
 
 long console_write(Domain& d, uint32_t count, uint64_t buffer) {
     char chunk[kChunk];
-    while (count > 0) {
+    for (uint32_t written = 0; count > 0;) {
+        if (written >= kBytesPerRun && arch::pv_can_continue())
+            return arch::pv_continue_hypercall(xen::HYPERVISOR_console_io, xen::CONSOLEIO_write,
+                                               count, buffer);
         uint32_t n = count < kChunk ? count : kChunk;
         if (arch::copy_from_guest(chunk, buffer, n))
             return -xen::XEN_EFAULT; // what came before is already out
@@ -109,6 +116,7 @@ long console_write(Domain& d, uint32_t count, uint64_t buffer) {
             write_prefixed(d.domid, chunk, n);
         buffer += n;
         count -= n;
+        written += n;
     }
     return 0;
 }

@@ -4,6 +4,7 @@
 // Selectors get the guest kernel's RPL (3) when they ask for less privilege than that.
 #include "arch/guest_access.h"
 #include "arch/percpu.h"
+#include "arch/pv_hypercalls.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
 #include "common/hypercalls/hypercall_util.h"
@@ -18,6 +19,24 @@ constexpr unsigned kSlice = 1024;
 constexpr uint64_t kSyscallInsnLen = 2;
 } // namespace
 
+namespace arch {
+
+bool pv_can_continue() {
+    Vcpu* v = current_vcpu();
+    return v && !v->in_multicall;
+}
+
+long pv_continue_hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3) {
+    TrapFrame& f = *guest_frame();
+    f.rip -= kSyscallInsnLen; // back onto the SYSCALL
+    f.rdi = a1;
+    f.rsi = a2;
+    f.rdx = a3;
+    return nr;
+}
+
+} // namespace arch
+
 long do_set_trap_table(uint64_t a1, uint64_t, uint64_t, uint64_t, uint64_t) {
     uint64_t traps = a1;
     Vcpu& v = *current_vcpu();
@@ -26,12 +45,8 @@ long do_set_trap_table(uint64_t a1, uint64_t, uint64_t, uint64_t, uint64_t) {
         return 0;
     }
     for (unsigned n = 0;; n++) {
-        if (n == kSlice && !v.in_multicall) {
-            arch::TrapFrame& f = *arch::guest_frame();
-            f.rip -= kSyscallInsnLen; // back onto the SYSCALL
-            f.rdi = traps;
-            return xen::HYPERVISOR_set_trap_table; // rax again holds the hypercall number
-        }
+        if (n == kSlice && arch::pv_can_continue())
+            return arch::pv_continue_hypercall(xen::HYPERVISOR_set_trap_table, traps, 0, 0);
         xen::trap_info ti;
         if (arch::copy_from_guest(&ti, traps, sizeof(ti)))
             return -xen::XEN_EFAULT;

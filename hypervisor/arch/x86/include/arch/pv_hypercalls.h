@@ -1,5 +1,6 @@
 // What the x86 PV hypercall handlers (pv/hc_*.cpp) offer the rest of the PV code.
 #pragma once
+#include <stdint.h>
 
 struct Vcpu;
 
@@ -9,5 +10,14 @@ namespace arch {
 // registers go into the hardware with it and come out with it.
 void pv_debugreg_switch_in(Vcpu& v);
 void pv_debugreg_switch_out(Vcpu& v);
+
+// Hypercall continuations, as Xen makes them: a long operation stops part way and the
+// guest re-issues the same hypercall with the arguments advanced (its SYSCALL is simply
+// executed again), so the scheduler and interrupts get their turn in between. Only for a
+// hypercall made directly (not from a multicall, which runs its entries to the end).
+bool pv_can_continue();
+// Rewrites the guest's first three argument registers and backs up over its SYSCALL;
+// the handler returns the result, which becomes rax (the hypercall number) again.
+long pv_continue_hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3);
 
 } // namespace arch
