@@ -5,6 +5,7 @@
 #include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/pv.h"
+#include "arch/pv_hypercalls.h"
 #include "common/console.h"
 #include "common/panic.h"
 
@@ -104,6 +105,9 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
         return;
     }
     if (vector < 32) {
+        // A guest's watchpoint hit while xenon copied guest memory: not xenon's fault.
+        if (vector == kVecDebug && pv_debug_trap_in_hypervisor(*frame))
+            return;
         if (vector != kVecNmi && vector != kVecMachineCheck && extable_fixup(*frame))
             return;
         if (vector == kVecNmi) {

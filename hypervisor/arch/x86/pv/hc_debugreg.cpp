@@ -70,6 +70,24 @@ void pv_debugreg_switch_out(Vcpu& v) {
     write_dr(7, kDr7ReservedOne);
 }
 
+bool pv_debug_trap_in_hypervisor(TrapFrame& frame) {
+    (void)frame;
+    uint64_t dr6 = read_dr6();
+    write_dr(6, kDr6ReservedOne); // what the next #DB reports starts clean, as in Xen
+    uint64_t dr7;
+    asm volatile("mov %%dr7, %0" : "=r"(dr7));
+    for (unsigned bp = 0; bp < 4; bp++) {
+        bool hit = dr6 & (1u << bp);
+        bool enabled = dr7 & (3u << (bp * 2));
+        bool instruction = ((dr7 >> (16 + bp * 4)) & 3) == 0;
+        if (hit && enabled && instruction) {
+            write_dr(7, kDr7ReservedOne); // cannot happen: guest addresses only
+            break;
+        }
+    }
+    return true;
+}
+
 } // namespace arch
 
 long do_set_debugreg(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {

@@ -2,6 +2,8 @@
 #pragma once
 #include <stdint.h>
 
+#include "arch/traps.h"
+
 struct Vcpu;
 
 namespace arch {
@@ -10,6 +12,12 @@ namespace arch {
 // registers go into the hardware with it and come out with it.
 void pv_debugreg_switch_in(Vcpu& v);
 void pv_debugreg_switch_out(Vcpu& v);
+// A #DB taken in xenon itself: a guest's data breakpoint on memory xenon read or wrote
+// for it (copy_from_guest / copy_to_guest). Like Xen, xenon notes nothing and goes on
+// (the access is not undone); true when it was that. An instruction breakpoint can only
+// point at guest addresses, which xenon never executes: if one fires, breakpoints are
+// switched off on this CPU.
+bool pv_debug_trap_in_hypervisor(TrapFrame& frame);
 
 // Hypercall continuations, as Xen makes them: a long operation stops part way and the
 // guest re-issues the same hypercall with the arguments advanced (its SYSCALL is simply
