@@ -5,6 +5,7 @@
 // install, so no guest-controlled bytes reach a frame xenon cannot vouch for.
 #include "arch/guest_access.h"
 #include "arch/layout.h"
+#include "arch/pv_hypercalls.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
 #include "common/memory/page_info.h"
@@ -20,11 +21,13 @@ constexpr uint32_t kDpl = 3u << 13;
 constexpr uint32_t kP = 1u << 15;
 constexpr uint32_t kCallGate = 0xcu << 8;
 
+} // namespace
+
 // Xen's check_descriptor for a 64-bit PV guest: not-present and code/data descriptors
 // are fine (the DPL is raised to 3, never below the guest kernel's ring); a system
 // descriptor must be type 0 (the upper half of a 16-byte gate) or a call gate to a guest
 // selector, which gets DPL 0 so that its use traps; anything else is refused.
-bool check_descriptor(uint64_t& desc) {
+bool arch::pv_check_descriptor(uint64_t& desc) {
     uint32_t a = static_cast<uint32_t>(desc), b = static_cast<uint32_t>(desc >> 32);
     if (!(b & kP))
         return true;
@@ -54,6 +57,8 @@ bool check_descriptor(uint64_t& desc) {
     return true;
 }
 
+namespace {
+
 // A frame of the domain's own RAM (for a PV guest, the gfn is the mfn).
 bool own_frame(const Domain& d, uint64_t mfn) {
     memory::FrameTable& ft = memory::frame_table();
@@ -70,7 +75,7 @@ long do_update_descriptor(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t
     uint64_t desc = a2;
     Domain& d = *current_vcpu()->domain;
     // Unaligned would corrupt two descriptors.
-    if ((maddr & 7) || !check_descriptor(desc))
+    if ((maddr & 7) || !arch::pv_check_descriptor(desc))
         return -xen::XEN_EINVAL;
     if (!own_frame(d, maddr >> PAGE_SHIFT))
         return -xen::XEN_EINVAL;
@@ -94,7 +99,7 @@ long do_set_gdt(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
         const auto* descs = static_cast<const uint64_t*>(arch::phys_to_virt(frames[i] << PAGE_SHIFT));
         for (unsigned j = 0; j < 512; j++) {
             uint64_t desc = __atomic_load_n(&descs[j], __ATOMIC_RELAXED);
-            if (!check_descriptor(desc))
+            if (!arch::pv_check_descriptor(desc))
                 return -xen::XEN_EINVAL;
         }
     }

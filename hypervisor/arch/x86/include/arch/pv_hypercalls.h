@@ -19,6 +19,11 @@ void pv_debugreg_switch_out(Vcpu& v);
 // switched off on this CPU.
 bool pv_debug_trap_in_hypervisor(TrapFrame& frame);
 
+// Xen's check of one segment descriptor for a 64-bit PV guest (update_descriptor, and
+// every entry of a page that becomes a GDT/LDT page): false if it must be refused;
+// otherwise it may have been adjusted in place (DPL raised to 3, call gates made to trap).
+bool pv_check_descriptor(uint64_t& desc);
+
 // Hypercall continuations, as Xen makes them: a long operation stops part way and the
 // guest re-issues the same hypercall with the arguments advanced (its SYSCALL is simply
 // executed again), so the scheduler and interrupts get their turn in between. Only for a
