@@ -8,7 +8,9 @@
 #include "arch/paging.h"
 #include "arch/percpu.h"
 #include "arch/pv.h"
+#include "arch/time.h"
 #include "common/bootinfo.h"
+#include "common/bzimage.h"
 #include "common/console.h"
 #include "common/domain.h"
 #include "common/elf.h"
@@ -120,18 +122,79 @@ uint64_t choose_dom0_pages() {
     return want;
 }
 
+// --- bzImage dom0 kernels (common/bzimage.h) -------------------------------------------
+// Distributions ship the kernel as a bzImage whose payload is the compressed ELF vmlinux.
+// Like Xen, xenon unpacks it into pages of its own and builds dom0 from the ELF; the
+// pages go back once the ELF's segments are copied into dom0.
+struct UnpackedKernel {
+    BootModule module; // the ELF, or the module itself if it was no bzImage
+    void* pages = nullptr;
+    unsigned order = 0;
+};
+
+// The smallest block of 2^order pages holding `bytes`; past the allocator's largest, that.
+unsigned order_for(uint64_t bytes) {
+    unsigned order = 0;
+    while (order <= memory::BuddyAllocator::kMaxOrder && (kPage << order) < bytes)
+        order++;
+    return order;
+}
+
+UnpackedKernel unpack_kernel(const BootModule& kernel) {
+    UnpackedKernel u{kernel};
+    const void* image = phys_to_virt(kernel.start);
+    uint64_t size = kernel.end - kernel.start;
+    if (!bzimage_detect(image, size))
+        return u;
+    BzImage bz;
+    if (BzImageError err = bzimage_open(image, size, &bz); err != BzImageError::kOk) {
+        if (err == BzImageError::kUnsupportedCompression)
+            fatal_boot_error("dom0 kernel '%s' is a bzImage compressed with %s, which xenon "
+                             "cannot unpack (it reads xz and gzip)",
+                             kernel.name, bz_compression_name(bz.compression));
+        fatal_boot_error("dom0 kernel '%s': bzImage: %s", kernel.name, bzimage_error_string(err));
+    }
+    u.order = order_for(bz.decompressed_size);
+    unsigned ws_order = order_for(sizeof(BzImageWorkspace));
+    u.pages = u.order <= memory::BuddyAllocator::kMaxOrder ? memory::alloc_pages(u.order) : nullptr;
+    auto* ws = static_cast<BzImageWorkspace*>(memory::alloc_pages(ws_order));
+    if (!u.pages || !ws)
+        fatal_boot_error("dom0 kernel '%s': no room to unpack its %lu MiB vmlinux", kernel.name,
+                         bz.decompressed_size >> 20);
+    uint64_t t0 = now_ns();
+    size_t len = 0;
+    const char* detail = "";
+    BzImageError err = bzimage_decompress(bz, static_cast<uint8_t*>(u.pages), kPage << u.order,
+                                          &len, ws, &detail);
+    memory::free_pages(ws, ws_order);
+    if (err != BzImageError::kOk)
+        fatal_boot_error("dom0 kernel '%s': bzImage: %s: %s", kernel.name,
+                         bzimage_error_string(err), detail);
+    log_info("dom0 kernel '%s': bzImage (boot protocol %u.%02u), %s payload of %lu KiB unpacked "
+             "to a %lu KiB ELF in %lu ms",
+             kernel.name, bz.protocol >> 8, bz.protocol & 0xff, bz_compression_name(bz.compression),
+             uint64_t(bz.payload_len) >> 10, uint64_t(len) >> 10, (now_ns() - t0) / 1000000);
+    u.module.start = virt_to_phys(u.pages);
+    u.module.end = u.module.start + len;
+    return u;
+}
+// --- end of bzImage dom0 kernels ------------------------------------------------------------
+
 } // namespace
 
 Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
+    UnpackedKernel unpacked = unpack_kernel(kernel); // bzImage -> ELF (see above)
     PvDomainSpec spec;
     spec.domid = 0;
     spec.privileged = true;
-    spec.kernel = kernel;
+    spec.kernel = unpacked.module;
     spec.initrd = initrd;
     spec.cmdline = kernel.args;
     spec.nr_pages = choose_dom0_pages();
     spec.vcpus = 1;
-    return build_pv_domain(spec);
+    Domain* d = build_pv_domain(spec);
+    memory::free_pages(unpacked.pages, unpacked.order); // the ELF is in dom0 now
+    return d;
 }
 
 Domain* build_pv_domain(const PvDomainSpec& spec) {

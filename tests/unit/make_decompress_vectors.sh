@@ -1,0 +1,109 @@
+#!/bin/bash
+# Regenerates decompress_vectors.h: deterministic plain data (decompress_gen.h) compressed
+# by the real xz (XZ Utils) and gzip / zlib, embedded as byte arrays for the decoder tests.
+#   tests/unit/make_decompress_vectors.sh   (needs g++, xz, gzip, python3)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat > "$tmp/gen.cpp" <<'CPP'
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include "decompress_gen.h"
+int main(int argc, char** argv) {
+    testgen::Gen g = !strcmp(argv[1], "kText") ? testgen::Gen::kText
+                   : !strcmp(argv[1], "kX86") ? testgen::Gen::kX86
+                   : !strcmp(argv[1], "kNoise") ? testgen::Gen::kNoise : testgen::Gen::kSparse;
+    auto v = testgen::make({g, strtoull(argv[2], 0, 0), strtoull(argv[3], 0, 0)});
+    fwrite(v.data(), 1, v.size(), stdout);
+}
+CPP
+g++ -std=c++20 -O1 -I"$here" "$tmp/gen.cpp" -o "$tmp/gen"
+TMP=$tmp python3 - "$here/decompress_vectors.h" <<'PY'
+import os, subprocess, sys, zlib
+tmp = os.environ["TMP"]
+def plain(p):
+    return subprocess.run([tmp + "/gen", p[0], str(p[1]), str(p[2])], check=True,
+                          capture_output=True).stdout
+def xz(data, opts):
+    return subprocess.run(["xz", "-c"] + opts.split(), input=data, check=True,
+                          capture_output=True).stdout
+def gz(data, opts):
+    if opts.startswith("zlib:"):  # a zlib strategy through Python's zlib, gzip framing
+        strategy = getattr(zlib, opts[5:])
+        c = zlib.compressobj(9, zlib.DEFLATED, 31, 9, strategy)
+        return c.compress(data) + c.flush()
+    if opts.startswith("name:"):  # a header with the file name, as `gzip file` writes
+        path = os.path.join(tmp, opts[5:])
+        open(path, "wb").write(data)
+        return subprocess.run(["gzip", "-c", "-9", path], check=True, capture_output=True).stdout
+    return subprocess.run(["gzip", "-c"] + opts.split(), input=data, check=True,
+                          capture_output=True).stdout
+T, X, N, S = "kText", "kX86", "kNoise", "kSparse"
+# name, compressor, pieces, options: one stream/member of all pieces, or with "multi" one
+# per piece (options and padding per piece) concatenated.
+xz_vectors = [
+    ("xz_x86_crc32", [(X, 12288, 1)], "--format=xz --check=crc32 --x86 --lzma2=preset=6"),
+    ("xz_x86_start", [(X, 8192, 2)], "--check=crc32 --x86=start=4660 --lzma2=preset=6"),
+    ("xz_text_crc64", [(T, 32768, 3)], "--check=crc64 --lzma2=preset=6"),
+    ("xz_text_none", [(T, 8192, 4)], "--check=none"),
+    ("xz_blocks_t1", [(T, 20000, 5)], "-T1 --block-size=4096 --check=crc32"),
+    ("xz_blocks_t2", [(T, 20000, 5)], "-T2 --block-size=4096 --check=crc64"),
+    ("xz_empty", [(T, 0, 0)], "--check=crc32"),
+    ("xz_tiny", [(T, 1, 6)], "--check=crc64"),
+    ("xz_noise", [(N, 4096, 7)], "--check=crc32"),
+    ("xz_props", [(T, 16384, 8)], "--check=crc32 --lzma2=preset=0,lc=1,lp=3,pb=0"),
+    ("xz_pb4_dict4k", [(X, 8192, 9)], "--check=crc32 --lzma2=lc=0,lp=0,pb=4,dict=4KiB"),
+    ("xz_extreme", [(T, 16384, 10)], "--check=crc32 -9e"),
+    ("xz_sparse", [(S, 3 << 20, 11)], "--check=crc32 --x86 --lzma2=preset=6"),
+    ("xz_mixed", [(N, 1500, 12), (T, 3000, 13), (N, 500, 14)], "--check=crc64 -T2 --block-size=2000"),
+    ("xz_multistream", [(T, 100, 15), (X, 300, 16)], ("multi", ["--check=crc32", "--check=crc64 --x86 --lzma2=preset=1"], [4, 8])),
+]
+gz_vectors = [
+    ("gz_text9", [(T, 32768, 3)], "-9 -n"),
+    ("gz_text1", [(T, 8192, 4)], "-1 -n"),
+    ("gz_name", [(T, 1000, 17)], "name:hello.txt"),
+    ("gz_stored", [(N, 4096, 7)], "-n"),
+    ("gz_empty", [(T, 0, 0)], "-n"),
+    ("gz_fixed", [(T, 4096, 18)], "zlib:Z_FIXED"),
+    ("gz_huffman_only", [(X, 4096, 19)], "zlib:Z_HUFFMAN_ONLY"),
+    ("gz_rle", [(S, 300000, 20)], "zlib:Z_RLE"),
+    ("gz_x86", [(X, 8192, 21)], "-6 -n"),
+    ("gz_sparse", [(S, 3 << 20, 11)], "-9 -n"),
+    ("gz_multi", [(T, 700, 22), (N, 300, 23)], ("multi", ["-9 -n", "-1 -n"], [0, 0])),
+]
+def build(vecs, fn):
+    out = []
+    for name, pieces, opts in vecs:
+        if isinstance(opts, tuple):
+            data = b""
+            for p, o, pad in zip(pieces, opts[1], opts[2]):
+                data += fn(plain(p), o) + b"\0" * pad
+        else:
+            data = fn(b"".join(plain(p) for p in pieces), opts)
+        out.append((name, pieces, data))
+    return out
+def emit(f, vecs, array):
+    for name, pieces, data in vecs:
+        f.write("inline constexpr uint8_t %s[%d] = {\n" % (name, max(len(data), 1)))
+        for i in range(0, len(data), 16):
+            f.write("    " + ", ".join("0x%02x" % b for b in data[i:i + 16]) + ",\n")
+        f.write("};\n")
+    f.write("inline const DecompressVector %s[] = {\n" % array)
+    for name, pieces, data in vecs:
+        ps = ", ".join("{testgen::Gen::%s, %d, %d}" % p for p in pieces)
+        f.write('    {"%s", %s, %d, {%s}, %d},\n' % (name, name, len(data), ps, len(pieces)))
+    f.write("};\n\n")
+with open(sys.argv[1], "w") as f:
+    f.write("// Generated by make_decompress_vectors.sh (%s; %s): do not edit.\n" % (
+        subprocess.run(["xz", "--version"], capture_output=True, text=True).stdout.split("\n")[0],
+        subprocess.run(["gzip", "--version"], capture_output=True, text=True).stdout.split("\n")[0]))
+    f.write("// Each vector's plain data is its pieces from decompress_gen.h, concatenated.\n")
+    f.write("#pragma once\n#include <stddef.h>\n#include <stdint.h>\n\n#include \"decompress_gen.h\"\n\n")
+    f.write("struct DecompressVector {\n    const char* name;\n    const uint8_t* data;\n"
+            "    size_t size;\n    testgen::Piece pieces[3];\n    size_t piece_count;\n};\n\n")
+    emit(f, build(xz_vectors, xz), "kXzVectors")
+    emit(f, build(gz_vectors, gz), "kGzipVectors")
+PY
+echo "wrote $here/decompress_vectors.h"
