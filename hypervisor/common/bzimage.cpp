@@ -58,33 +58,50 @@ BzCompression detect_compression(const uint8_t* p, size_t len) {
 
 const char* bz_compression_name(BzCompression c) {
     switch (c) {
-    case BzCompression::kNone: return "none (an ELF image)";
-    case BzCompression::kGzip: return "gzip";
-    case BzCompression::kXz: return "xz";
-    case BzCompression::kBzip2: return "bzip2";
-    case BzCompression::kLzma: return "lzma";
-    case BzCompression::kLzo: return "lzo";
-    case BzCompression::kLz4: return "lz4";
-    case BzCompression::kZstd: return "zstd";
-    case BzCompression::kUnknown: break;
+    case BzCompression::kNone:
+        return "none (an ELF image)";
+    case BzCompression::kGzip:
+        return "gzip";
+    case BzCompression::kXz:
+        return "xz";
+    case BzCompression::kBzip2:
+        return "bzip2";
+    case BzCompression::kLzma:
+        return "lzma";
+    case BzCompression::kLzo:
+        return "lzo";
+    case BzCompression::kLz4:
+        return "lz4";
+    case BzCompression::kZstd:
+        return "zstd";
+    case BzCompression::kUnknown:
+        break;
     }
     return "an unknown format";
 }
 
 const char* bzimage_error_string(BzImageError e) {
     switch (e) {
-    case BzImageError::kOk: return "success";
-    case BzImageError::kNotBzImage: return "not a Linux x86 boot image (no HdrS header)";
-    case BzImageError::kTruncated: return "the boot image is shorter than its header says";
+    case BzImageError::kOk:
+        return "success";
+    case BzImageError::kNotBzImage:
+        return "not a Linux x86 boot image (no HdrS header)";
+    case BzImageError::kTruncated:
+        return "the boot image is shorter than its header says";
     case BzImageError::kOldProtocol:
         return "boot protocol older than 2.08 (no payload fields): too old to unpack";
-    case BzImageError::kNotRelocatable: return "a zImage (loaded low), not a bzImage";
-    case BzImageError::kPayloadOutside: return "the payload lies outside the image";
+    case BzImageError::kNotRelocatable:
+        return "a zImage (loaded low), not a bzImage";
+    case BzImageError::kPayloadOutside:
+        return "the payload lies outside the image";
     case BzImageError::kUnsupportedCompression:
         return "the payload is compressed in a format xenon cannot unpack";
-    case BzImageError::kBadPayload: return "the payload's framing is malformed";
-    case BzImageError::kOutputTooSmall: return "the output buffer is too small for the kernel";
-    case BzImageError::kDecompressFailed: return "the payload does not decompress";
+    case BzImageError::kBadPayload:
+        return "the payload's framing is malformed";
+    case BzImageError::kOutputTooSmall:
+        return "the output buffer is too small for the kernel";
+    case BzImageError::kDecompressFailed:
+        return "the payload does not decompress";
     }
     return "unknown bzImage error";
 }
@@ -136,7 +153,9 @@ BzImageError bzimage_open(const void* image, size_t size, BzImage* out) {
         // The stream ends in its footer magic "YZ", before the size Linux appends (or at
         // the very end, for a payload without it).
         size_t xz_len = size_t(len);
-        auto footer_end = [&](size_t at) { return at >= 2 && pl[at - 2] == 'Y' && pl[at - 1] == 'Z'; };
+        auto footer_end = [&](size_t at) {
+            return at >= 2 && pl[at - 2] == 'Y' && pl[at - 1] == 'Z';
+        };
         if (!footer_end(xz_len) && xz_len >= 4 && footer_end(xz_len - 4))
             xz_len -= 4;
         uint64_t total;
@@ -148,7 +167,8 @@ BzImageError bzimage_open(const void* image, size_t size, BzImage* out) {
         out->decompressed_size = total;
         return BzImageError::kOk;
     }
-    default: return BzImageError::kUnsupportedCompression;
+    default:
+        return BzImageError::kUnsupportedCompression;
     }
 }
 
@@ -166,8 +186,8 @@ BzImageError bzimage_decompress(const BzImage& bz, uint8_t* out, size_t out_cap,
         produced = bz.payload_len;
         break;
     case BzCompression::kGzip:
-        if (GzipResult r = gzip_decompress(bz.payload, bz.payload_len, out, out_cap, &produced,
-                                           &ws->gzip);
+        if (GzipResult r =
+                gzip_decompress(bz.payload, bz.payload_len, out, out_cap, &produced, &ws->gzip);
             r != GzipResult::kOk) {
             if (detail)
                 *detail = gzip_error_string(r);
@@ -175,14 +195,16 @@ BzImageError bzimage_decompress(const BzImage& bz, uint8_t* out, size_t out_cap,
         }
         break;
     case BzCompression::kXz:
-        if (XzResult r = xz_decompress(bz.payload, bz.payload_len, out, out_cap, &produced, &ws->xz);
+        if (XzResult r =
+                xz_decompress(bz.payload, bz.payload_len, out, out_cap, &produced, &ws->xz);
             r != XzResult::kOk) {
             if (detail)
                 *detail = xz_error_string(r);
             return BzImageError::kDecompressFailed;
         }
         break;
-    default: return BzImageError::kUnsupportedCompression;
+    default:
+        return BzImageError::kUnsupportedCompression;
     }
     if (produced != bz.decompressed_size) {
         if (detail)

@@ -15,7 +15,17 @@
 #include "common/decompress/gzip.h"
 #include "common/decompress/xz.h"
 
-enum class BzCompression : uint8_t { kNone, kGzip, kXz, kBzip2, kLzma, kLzo, kLz4, kZstd, kUnknown };
+enum class BzCompression : uint8_t {
+    kNone,
+    kGzip,
+    kXz,
+    kBzip2,
+    kLzma,
+    kLzo,
+    kLz4,
+    kZstd,
+    kUnknown
+};
 
 // "gzip", "xz", "zstd", ...; kNone is "none (an ELF image)".
 const char* bz_compression_name(BzCompression c);
@@ -36,12 +46,12 @@ enum class BzImageError : uint8_t {
 const char* bzimage_error_string(BzImageError e);
 
 struct BzImage {
-    uint16_t protocol = 0;        // boot protocol version, e.g. 0x020f
+    uint16_t protocol = 0; // boot protocol version, e.g. 0x020f
     const uint8_t* payload = nullptr;
-    size_t payload_len = 0;       // of the compressed data proper (no appended size)
+    size_t payload_len = 0; // of the compressed data proper (no appended size)
     BzCompression compression = BzCompression::kUnknown;
     uint64_t decompressed_size = 0; // what bzimage_decompress will produce
-    uint32_t init_size = 0;       // memory the kernel needs to decompress itself (2.10+)
+    uint32_t init_size = 0;         // memory the kernel needs to decompress itself (2.10+)
 };
 
 // Whether the bytes carry an x86 boot-protocol header (cheap; nothing else is checked).

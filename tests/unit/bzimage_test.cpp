@@ -239,7 +239,8 @@ TEST(BzImage, DebianKernel) {
     std::ifstream f(path, std::ios::binary);
     if (!f)
         GTEST_SKIP() << path << " is absent (scripts/reference-xen.sh --kernel fetches it)";
-    std::vector<uint8_t> image((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::vector<uint8_t> image((std::istreambuf_iterator<char>(f)),
+                               std::istreambuf_iterator<char>());
     BzImage bz;
     ASSERT_EQ(open(image, &bz), BzImageError::kOk);
     EXPECT_GE(bz.protocol, 0x020f);

@@ -57,7 +57,11 @@ TEST(DecompressFuzz, RandomBytes) {
         for (auto& b : v)
             b = uint8_t(rng());
         if (round % 3 == 0 && v.size() >= 6) // a real magic now and then
-            memcpy(v.data(), round % 2 ? "\xfd" "7zXZ\0" : "\x1f\x8b\x08\x00\x00\x00", 6);
+            memcpy(v.data(),
+                   round % 2 ? "\xfd"
+                               "7zXZ\0"
+                             : "\x1f\x8b\x08\x00\x00\x00",
+                   6);
         run(v);
     }
     run({});

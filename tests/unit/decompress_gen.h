@@ -25,9 +25,9 @@ struct Rng {
 // plenty of matches, repeated matches and literals.
 inline std::vector<uint8_t> text(size_t n, uint64_t seed) {
     static const char* const kWords[] = {
-        "the",   "hypervisor", "guest",  "page",   "table", "event",  "channel", "grant",
-        "xen",   "domain",     "vcpu",   "memory", "of",    "and",    "a",       "to",
-        "frame", "mapping",    "kernel", "boot",   "is",    "in",     "with",    "for",
+        "the",   "hypervisor", "guest",     "page",      "table",     "event", "channel", "grant",
+        "xen",   "domain",     "vcpu",      "memory",    "of",        "and",   "a",       "to",
+        "frame", "mapping",    "kernel",    "boot",      "is",        "in",    "with",    "for",
         "Linux", "dom0",       "hypercall", "interrupt", "scheduler", "timer", "console", "x86"};
     Rng r(seed);
     std::vector<uint8_t> v;
@@ -119,10 +119,14 @@ struct Piece {
 
 inline std::vector<uint8_t> make(const Piece& p) {
     switch (p.gen) {
-    case Gen::kText: return text(p.n, p.seed);
-    case Gen::kX86: return x86(p.n, p.seed);
-    case Gen::kNoise: return noise(p.n, p.seed);
-    case Gen::kSparse: return sparse(p.n, p.seed);
+    case Gen::kText:
+        return text(p.n, p.seed);
+    case Gen::kX86:
+        return x86(p.n, p.seed);
+    case Gen::kNoise:
+        return noise(p.n, p.seed);
+    case Gen::kSparse:
+        return sparse(p.n, p.seed);
     }
     return {};
 }

@@ -44,7 +44,7 @@ const DecompressVector& vec(const std::string& name) {
 // bit first.
 struct BitWriter {
     std::vector<uint8_t> bytes;
-    unsigned used = 0; // bits in the last byte
+    unsigned used = 0;                  // bits in the last byte
     void bits(uint64_t v, unsigned n) { // n <= 64
         for (unsigned i = 0; i < n; i++) {
             if (used == 0)
@@ -106,7 +106,8 @@ TEST(Gzip, VectorsDecodeExactly) {
 }
 
 TEST(Gzip, EveryTruncationFails) {
-    for (const char* name : {"gz_name", "gz_fixed", "gz_empty", "gz_stored", "gz_text1", "gz_rle"}) {
+    for (const char* name :
+         {"gz_name", "gz_fixed", "gz_empty", "gz_stored", "gz_text1", "gz_rle"}) {
         SCOPED_TRACE(name);
         const auto& v = vec(name);
         size_t cap = dtest::expected(v).size();
@@ -275,7 +276,8 @@ TEST(Gzip, HandMadeBlocks) {
         std::vector<uint8_t> bad = {0x01, 0x03, 0x00, 0xfd, 0xff, 'x', 'y', 'z'};
         EXPECT_EQ(decode(member(bad, "xyz"), 16).r, GzipResult::kCorruptData);
         // A non-final stored block followed by a final empty one.
-        std::vector<uint8_t> two = {0x00, 0x01, 0x00, 0xfe, 0xff, 'q', 0x01, 0x00, 0x00, 0xff, 0xff};
+        std::vector<uint8_t> two = {0x00, 0x01, 0x00, 0xfe, 0xff, 'q',
+                                    0x01, 0x00, 0x00, 0xff, 0xff};
         d = decode(member(two, "q"), 16);
         EXPECT_EQ(d.r, GzipResult::kOk);
         EXPECT_EQ(str(d), "q");

@@ -265,10 +265,10 @@ struct BlockHeader {
 
 TEST(Xz, BlockHeaderChecks) {
     const auto base = dtest::bytes(vec("xz_tiny"));
-    ASSERT_EQ(base[12], 2);        // a 12-byte header
-    ASSERT_EQ(base[13], 0);        // no sizes, one filter
-    ASSERT_EQ(base[14], 0x21);     // LZMA2
-    ASSERT_EQ(base[15], 1);        // one property byte
+    ASSERT_EQ(base[12], 2);    // a 12-byte header
+    ASSERT_EQ(base[13], 0);    // no sizes, one filter
+    ASSERT_EQ(base[14], 0x21); // LZMA2
+    ASSERT_EQ(base[15], 1);    // one property byte
     {
         BlockHeader h{base};
         h.stream[h.at + 5] ^= 1; // CRC32 no longer matches
@@ -338,7 +338,8 @@ TEST(Xz, BlockHeaderChecks) {
 TEST(Xz, StreamPaddingAndConcatenation) {
     const auto a = dtest::bytes(vec("xz_tiny"));
     const auto b = dtest::bytes(vec("xz_x86_start"));
-    std::vector<uint8_t> wa = dtest::expected(vec("xz_tiny")), wb = dtest::expected(vec("xz_x86_start"));
+    std::vector<uint8_t> wa = dtest::expected(vec("xz_tiny")),
+                         wb = dtest::expected(vec("xz_x86_start"));
     std::vector<uint8_t> both = wa;
     both.insert(both.end(), wb.begin(), wb.end());
     auto cat = [](std::initializer_list<std::vector<uint8_t>> parts) {
@@ -377,8 +378,8 @@ Lzma2Run lzma2(const std::vector<uint8_t>& in, size_t cap = 64) {
     Exact input(in.data(), in.size());
     Exact out(cap);
     auto ws = std::make_unique<XzWorkspace>();
-    Lzma2Run r{decompress::lzma2_decode(ws->lzma2, 4096, input.data(), in.size(), out.data(), 0, cap),
-               ""};
+    Lzma2Run r{
+        decompress::lzma2_decode(ws->lzma2, 4096, input.data(), in.size(), out.data(), 0, cap), ""};
     r.out.assign(reinterpret_cast<char*>(out.data()), r.res.out_end);
     return r;
 }
@@ -392,15 +393,17 @@ TEST(Lzma2, ChunkRules) {
     r = lzma2({0x01, 0x00, 0x00, 'a', 0x02, 0x00, 0x01, 'b', 'c', 0x01, 0x00, 0x00, 'd', 0x00});
     EXPECT_EQ(r.res.status, S::kOk);
     EXPECT_EQ(r.out, "abcd");
-    EXPECT_EQ(lzma2({0x00}).res.status, S::kOk); // empty
+    EXPECT_EQ(lzma2({0x00}).res.status, S::kOk);                             // empty
     EXPECT_EQ(lzma2({0x02, 0x00, 0x00, 'a', 0x00}).res.status, S::kCorrupt); // no dict reset
     EXPECT_EQ(lzma2({0x03}).res.status, S::kCorrupt);
     EXPECT_EQ(lzma2({0x01, 0x00, 0x00, 'a', 0x7f}).res.status, S::kCorrupt);
     // An LZMA chunk after a dictionary reset must bring properties.
-    EXPECT_EQ(lzma2({0x01, 0x00, 0x00, 'a', 0x80, 0x00, 0x00, 0x00, 0x04, 0, 0, 0, 0, 0}).res.status,
-              S::kCorrupt);
-    EXPECT_EQ(lzma2({0x01, 0x00, 0x00, 'a', 0xa0, 0x00, 0x00, 0x00, 0x04, 0, 0, 0, 0, 0}).res.status,
-              S::kCorrupt);
+    EXPECT_EQ(
+        lzma2({0x01, 0x00, 0x00, 'a', 0x80, 0x00, 0x00, 0x00, 0x04, 0, 0, 0, 0, 0}).res.status,
+        S::kCorrupt);
+    EXPECT_EQ(
+        lzma2({0x01, 0x00, 0x00, 'a', 0xa0, 0x00, 0x00, 0x00, 0x04, 0, 0, 0, 0, 0}).res.status,
+        S::kCorrupt);
     // Properties: 225 and above are invalid, and lc + lp must not exceed 4.
     EXPECT_EQ(lzma2({0xe0, 0x00, 0x00, 0x00, 0x04, 225, 0, 0, 0, 0, 0}).res.status, S::kCorrupt);
     EXPECT_EQ(lzma2({0xe0, 0x00, 0x00, 0x00, 0x04, 3 + 9 * 2, 0, 0, 0, 0, 0}).res.status,
@@ -460,7 +463,8 @@ TEST(BcjX86, RandomBuffersStayInBounds) {
         size_t n = rng() % 200;
         Exact buf(n);
         for (size_t i = 0; i < n; i++)
-            buf.data()[i] = (rng() % 3) ? uint8_t(0xe8 | (rng() & 1)) : uint8_t(rng() % 2 ? 0 : 0xff);
+            buf.data()[i] =
+                (rng() % 3) ? uint8_t(0xe8 | (rng() & 1)) : uint8_t(rng() % 2 ? 0 : 0xff);
         decompress::bcj_x86_decode(buf.data(), n, uint32_t(rng()));
     }
 }

@@ -33,8 +33,8 @@ void bcj_x86_decode(uint8_t* buf, size_t len, uint32_t start) {
     // alone; the same bit of `left_near`: and its operand ended in 00/FF. Bit 0 is the
     // current one, once decided.
     uint32_t left = 0, left_near = 0;
-    size_t last = 0;   // position of the last E8/E9 looked at
-    bool any = false;  // whether there was one
+    size_t last = 0;  // position of the last E8/E9 looked at
+    bool any = false; // whether there was one
     for (size_t i = 0; i <= len - 5;) {
         if ((buf[i] & 0xfe) != 0xe8) {
             i++;

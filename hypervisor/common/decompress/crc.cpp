@@ -7,9 +7,7 @@
 namespace decompress {
 namespace {
 
-template <typename T> struct Tables {
-    T t[8][256];
-};
+template <typename T> struct Tables { T t[8][256]; };
 
 template <typename T> constexpr Tables<T> make_tables(T poly) {
     Tables<T> s{};

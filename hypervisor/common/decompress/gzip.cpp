@@ -20,13 +20,13 @@ constexpr uint16_t kLenBase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,
                                    31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
 constexpr uint8_t kLenExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                    2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-constexpr uint16_t kDistBase[30] = {1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
-                                    33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
+constexpr uint16_t kDistBase[30] = {1,    2,    3,    4,    5,    7,    9,    13,    17,    25,
+                                    33,   49,   65,   97,   129,  193,  257,  385,   513,   769,
                                     1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
 constexpr uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
                                     6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 // The order in which a dynamic block lists the code lengths of the code-length code.
-constexpr uint8_t kCodeLengthOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
+constexpr uint8_t kCodeLengthOrder[19] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
                                           11, 4,  12, 3, 13, 2, 14, 1, 15};
 
 uint32_t le32(const uint8_t* p) {
@@ -277,7 +277,8 @@ GzipResult Inflater::dynamic_codes() {
     }
     if (lens[256] == 0) // a block must be able to end
         return GzipResult::kCorruptData;
-    if (!build_code(ws->litlen, lens, nlit, true) || !build_code(ws->dist, lens + nlit, ndist, true))
+    if (!build_code(ws->litlen, lens, nlit, true) ||
+        !build_code(ws->dist, lens + nlit, ndist, true))
         return GzipResult::kCorruptData;
     return codes(ws->litlen, ws->dist);
 }
@@ -290,10 +291,17 @@ GzipResult Inflater::run() {
             return GzipResult::kTruncated;
         GzipResult r;
         switch (type) {
-        case 0: r = stored(); break;
-        case 1: r = fixed_codes(); break;
-        case 2: r = dynamic_codes(); break;
-        default: return GzipResult::kCorruptData;
+        case 0:
+            r = stored();
+            break;
+        case 1:
+            r = fixed_codes();
+            break;
+        case 2:
+            r = dynamic_codes();
+            break;
+        default:
+            return GzipResult::kCorruptData;
         }
         if (r != GzipResult::kOk)
             return r;
@@ -349,17 +357,24 @@ GzipResult parse_header(const uint8_t* in, size_t len, size_t* p) {
 
 const char* gzip_error_string(GzipResult r) {
     switch (r) {
-    case GzipResult::kOk: return "success";
-    case GzipResult::kTruncated: return "the gzip data ends early (truncated)";
-    case GzipResult::kBadMagic: return "not gzip data (no 1f 8b magic)";
+    case GzipResult::kOk:
+        return "success";
+    case GzipResult::kTruncated:
+        return "the gzip data ends early (truncated)";
+    case GzipResult::kBadMagic:
+        return "not gzip data (no 1f 8b magic)";
     case GzipResult::kBadHeader:
         return "bad gzip header (method not deflate, reserved flags, or header CRC)";
-    case GzipResult::kCorruptData: return "corrupt deflate data";
-    case GzipResult::kCrcMismatch: return "gzip CRC32 mismatch: data corrupt";
-    case GzipResult::kSizeMismatch: return "gzip ISIZE differs from the data's length";
+    case GzipResult::kCorruptData:
+        return "corrupt deflate data";
+    case GzipResult::kCrcMismatch:
+        return "gzip CRC32 mismatch: data corrupt";
+    case GzipResult::kSizeMismatch:
+        return "gzip ISIZE differs from the data's length";
     case GzipResult::kOutputTooSmall:
         return "the decompressed data does not fit the output buffer";
-    case GzipResult::kTrailingData: return "data after the last gzip member";
+    case GzipResult::kTrailingData:
+        return "data after the last gzip member";
     }
     return "unknown gzip error";
 }

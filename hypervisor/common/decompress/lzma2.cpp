@@ -13,9 +13,9 @@
 namespace decompress {
 namespace {
 
-constexpr uint32_t kTop = 1u << 24;   // the range is renormalised below this
-constexpr unsigned kProbBits = 11;    // probabilities are fractions of 2^11
-constexpr unsigned kAdaptShift = 5;   // how fast they move
+constexpr uint32_t kTop = 1u << 24; // the range is renormalised below this
+constexpr unsigned kProbBits = 11;  // probabilities are fractions of 2^11
+constexpr unsigned kAdaptShift = 5; // how fast they move
 constexpr uint16_t kProbHalf = 1u << (kProbBits - 1);
 constexpr uint32_t kEndMarker = 0xffffffffu; // a distance meaning "end of data" (not in LZMA2)
 
@@ -155,8 +155,8 @@ inline uint32_t after_short_rep(uint32_t st) {
 
 // One LZMA chunk: exactly out[pos, end) from exactly in[0, packed). The dictionary is
 // out[dict_start, pos).
-bool lzma_chunk(Lzma2State& s, uint32_t dict_size, const uint8_t* in, size_t packed,
-                uint8_t* out, size_t dict_start, size_t pos, size_t end) {
+bool lzma_chunk(Lzma2State& s, uint32_t dict_size, const uint8_t* in, size_t packed, uint8_t* out,
+                size_t dict_start, size_t pos, size_t end) {
     // The range coder starts with a zero byte and four bytes of code.
     if (packed < 5 || in[0] != 0)
         return false;

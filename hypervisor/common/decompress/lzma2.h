@@ -63,8 +63,8 @@ struct Lzma2State {
 
 struct Lzma2Result {
     Lzma2Status status;
-    size_t in_used;  // bytes of input read, including the end marker on success
-    size_t out_end;  // the output position reached
+    size_t in_used; // bytes of input read, including the end marker on success
+    size_t out_end; // the output position reached
 };
 
 // Decodes LZMA2 data from in[0, in_len) into out[out_start, out_cap), with a dictionary of

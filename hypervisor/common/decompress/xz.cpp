@@ -199,13 +199,15 @@ XzResult StreamDecoder::block(size_t* pos) {
     bool limited_by_usize = have_usize && usize < out_cap - out_pos;
     if (limited_by_usize)
         limit = out_pos + size_t(usize);
-    decompress::Lzma2Result r =
-        decompress::lzma2_decode(ws->lzma2, filters.dict_size, in + data, avail, out, out_pos, limit);
+    decompress::Lzma2Result r = decompress::lzma2_decode(ws->lzma2, filters.dict_size, in + data,
+                                                         avail, out, out_pos, limit);
     switch (r.status) {
-    case decompress::Lzma2Status::kOk: break;
+    case decompress::Lzma2Status::kOk:
+        break;
     case decompress::Lzma2Status::kTruncated:
         return have_csize ? XzResult::kSizeMismatch : XzResult::kTruncated;
-    case decompress::Lzma2Status::kCorrupt: return XzResult::kCorruptData;
+    case decompress::Lzma2Status::kCorrupt:
+        return XzResult::kCorruptData;
     case decompress::Lzma2Status::kOutputTooBig:
         return limited_by_usize ? XzResult::kSizeMismatch : XzResult::kOutputTooSmall;
     }
@@ -243,7 +245,9 @@ XzResult StreamDecoder::block(size_t* pos) {
 XzResult StreamDecoder::index_and_footer(size_t* pos, const uint8_t* header_flags) {
     const size_t start = *pos;
     size_t p = start + 1;
-    auto vli_error = [](Vli v) { return v == Vli::kEnd ? XzResult::kTruncated : XzResult::kBadIndex; };
+    auto vli_error = [](Vli v) {
+        return v == Vli::kEnd ? XzResult::kTruncated : XzResult::kBadIndex;
+    };
     uint64_t count;
     if (Vli v = read_vli(in, in_len, &p, &count); v != Vli::kOk)
         return vli_error(v);
@@ -310,24 +314,37 @@ XzResult decode_stream(const uint8_t* in, size_t in_len, uint8_t* out, size_t ou
 
 const char* xz_error_string(XzResult r) {
     switch (r) {
-    case XzResult::kOk: return "success";
-    case XzResult::kTruncated: return "the .xz data ends early (truncated)";
-    case XzResult::kBadMagic: return "not .xz data (no stream header magic)";
-    case XzResult::kBadHeader: return "bad .xz stream header (reserved flags or CRC32)";
+    case XzResult::kOk:
+        return "success";
+    case XzResult::kTruncated:
+        return "the .xz data ends early (truncated)";
+    case XzResult::kBadMagic:
+        return "not .xz data (no stream header magic)";
+    case XzResult::kBadHeader:
+        return "bad .xz stream header (reserved flags or CRC32)";
     case XzResult::kUnsupportedCheck:
         return "unsupported .xz integrity check (only none, CRC32 and CRC64 are supported; "
                "not SHA-256)";
-    case XzResult::kBadBlockHeader: return "bad .xz block header";
+    case XzResult::kBadBlockHeader:
+        return "bad .xz block header";
     case XzResult::kUnsupportedFilter:
         return "unsupported .xz filter chain (only LZMA2, optionally after BCJ-x86)";
-    case XzResult::kCorruptData: return "corrupt LZMA2 data";
-    case XzResult::kSizeMismatch: return ".xz block sizes differ from its header";
-    case XzResult::kCheckMismatch: return ".xz block check (CRC) mismatch: data corrupt";
-    case XzResult::kBadIndex: return "bad .xz index (malformed, or disagrees with the blocks)";
-    case XzResult::kBadFooter: return "bad .xz stream footer";
-    case XzResult::kBadPadding: return "bad .xz padding (non-zero or misaligned)";
-    case XzResult::kOutputTooSmall: return "the decompressed data does not fit the output buffer";
-    case XzResult::kTrailingData: return "data after the last .xz stream";
+    case XzResult::kCorruptData:
+        return "corrupt LZMA2 data";
+    case XzResult::kSizeMismatch:
+        return ".xz block sizes differ from its header";
+    case XzResult::kCheckMismatch:
+        return ".xz block check (CRC) mismatch: data corrupt";
+    case XzResult::kBadIndex:
+        return "bad .xz index (malformed, or disagrees with the blocks)";
+    case XzResult::kBadFooter:
+        return "bad .xz stream footer";
+    case XzResult::kBadPadding:
+        return "bad .xz padding (non-zero or misaligned)";
+    case XzResult::kOutputTooSmall:
+        return "the decompressed data does not fit the output buffer";
+    case XzResult::kTrailingData:
+        return "data after the last .xz stream";
     }
     return "unknown xz error";
 }

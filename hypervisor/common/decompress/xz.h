@@ -16,20 +16,20 @@
 
 enum class XzResult : uint8_t {
     kOk,
-    kTruncated,           // the input ends early
-    kBadMagic,            // no .xz stream header where one must be
-    kBadHeader,           // a stream header with reserved flags set or a bad CRC32
-    kUnsupportedCheck,    // SHA-256 or a reserved check type
-    kBadBlockHeader,      // malformed block header (size, flags, CRC32, padding)
-    kUnsupportedFilter,   // a filter chain other than [BCJ-x86 ->] LZMA2
-    kCorruptData,         // LZMA2/LZMA data that does not decode
-    kSizeMismatch,        // a block's sizes differ from those its header gives
-    kCheckMismatch,       // a block's CRC32/CRC64 does not match its data
-    kBadIndex,            // index malformed or disagreeing with the blocks
-    kBadFooter,           // stream footer malformed or disagreeing with header or index
-    kBadPadding,          // non-zero or misaligned block, index or stream padding
-    kOutputTooSmall,      // the data does not fit in the output buffer
-    kTrailingData,        // something other than stream padding after the last stream
+    kTruncated,         // the input ends early
+    kBadMagic,          // no .xz stream header where one must be
+    kBadHeader,         // a stream header with reserved flags set or a bad CRC32
+    kUnsupportedCheck,  // SHA-256 or a reserved check type
+    kBadBlockHeader,    // malformed block header (size, flags, CRC32, padding)
+    kUnsupportedFilter, // a filter chain other than [BCJ-x86 ->] LZMA2
+    kCorruptData,       // LZMA2/LZMA data that does not decode
+    kSizeMismatch,      // a block's sizes differ from those its header gives
+    kCheckMismatch,     // a block's CRC32/CRC64 does not match its data
+    kBadIndex,          // index malformed or disagreeing with the blocks
+    kBadFooter,         // stream footer malformed or disagreeing with header or index
+    kBadPadding,        // non-zero or misaligned block, index or stream padding
+    kOutputTooSmall,    // the data does not fit in the output buffer
+    kTrailingData,      // something other than stream padding after the last stream
 };
 
 const char* xz_error_string(XzResult r);
