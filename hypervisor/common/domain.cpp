@@ -6,12 +6,103 @@
 #include "common/memory/buddy.h"
 #include "common/memory/heap.h"
 #include "common/panic.h"
+#include "common/event_channel.h"
 #include "common/sched/sched.h"
+#include "common/vcpu_time.h"
 #include "lib/string.h"
 #include "public/sched.h"
 
 namespace {
+
+constexpr unsigned kMaxDomains = 64;
 constinit Domain* initial_domain = nullptr;
+constinit lib::SpinLock domains_lock;
+constinit Domain* domains[kMaxDomains] = {};
+
+bool register_domain(Domain* d) {
+    lib::LockGuard guard(domains_lock);
+    for (Domain*& slot : domains) {
+        if (slot && slot->domid == d->domid)
+            return false;
+    }
+    for (Domain*& slot : domains) {
+        if (!slot) {
+            slot = d;
+            return true;
+        }
+    }
+    return false;
+}
+
+void unregister_domain(Domain* d) {
+    lib::LockGuard guard(domains_lock);
+    for (Domain*& slot : domains)
+        if (slot == d)
+            slot = nullptr;
+}
+
+// Scrubs and frees every frame the domain owns. Frames come in the blocks the builder
+// took from the allocator; the block's first frame knows the block's order.
+uint64_t release_frames(uint16_t domid) {
+    memory::FrameTable& ft = memory::frame_table();
+    uint64_t freed = 0;
+    for (uint64_t mfn = 0; mfn < ft.frame_count(); mfn++) {
+        memory::PageInfo* pg = ft.page(mfn);
+        if (pg->state != memory::FrameState::allocated || pg->owner != domid ||
+            pg->order == memory::kNoOrder)
+            continue;
+        unsigned order = pg->order;
+        for (uint64_t i = 0; i < (1ull << order); i++) {
+            pg[i].type_info = 0;
+            pg[i].count_info &= ~memory::kCountMask;
+            pg[i].owner = memory::kDomIdXen;
+        }
+        memset(arch::phys_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE << order);
+        memory::buddy().free(pg, order);
+        freed += 1ull << order;
+        mfn += (1ull << order) - 1;
+    }
+    return freed;
+}
+
+} // namespace
+
+Domain* domain_lookup(uint16_t domid) {
+    lib::LockGuard guard(domains_lock);
+    for (Domain* d : domains)
+        if (d && d->domid == domid)
+            return d;
+    return nullptr;
+}
+
+Domain* domain_next(uint16_t domid) {
+    lib::LockGuard guard(domains_lock);
+    Domain* best = nullptr;
+    for (Domain* d : domains)
+        if (d && d->domid >= domid && (!best || d->domid < best->domid))
+            best = d;
+    return best;
+}
+
+void domain_destroy(Domain& d) {
+    for (unsigned i = 0; i < d.vcpu_count; i++)
+        vcpu_pause(d.vcpus[i]);
+    // A vCPU paused from another CPU leaves its own CPU on its next way back to the guest.
+    for (unsigned i = 0; i < d.vcpu_count; i++)
+        while (__atomic_load_n(&d.vcpus[i]->sched.running, __ATOMIC_ACQUIRE))
+            asm volatile("pause");
+    unregister_domain(&d);
+    evtchn::domain_destroy(d);
+    for (unsigned i = 0; i < d.vcpu_count; i++) {
+        vcpu_time_destroy(*d.vcpus[i]);
+        sched_remove_vcpu(d.vcpus[i]);
+    }
+    uint64_t freed = release_frames(d.domid);
+    log_info("d%u: destroyed, %lu pages scrubbed and freed", d.domid, freed);
+    // The Domain and Vcpu structures (and shared_info, which other CPUs may still be
+    // looking at through an in-flight event send) stay allocated: freeing them safely
+    // needs a grace period xenon does not have yet. They are a few KiB per domain.
+    d.domid = xen::DOMID_INVALID;
 }
 
 Vcpu* current_vcpu() { return static_cast<Vcpu*>(arch::cpu_info()->current_vcpu); }
@@ -44,6 +135,8 @@ Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus) {
         v->runstate.state = xen::RUNSTATE_offline;
         d->vcpus[i] = v;
     }
+    if (!register_domain(d))
+        return nullptr;
     if (domid == 0)
         initial_domain = d;
     return d;

@@ -68,6 +68,7 @@ struct Domain {
 
     bool shutting_down;
     bool shutting_down_paused; // its vCPUs have been paused for the shutdown
+    unsigned toolstack_pauses;  // XEN_DOMCTL_pausedomain minus unpausedomain
     unsigned shutdown_reason;
     ArchDomain arch;
 };
@@ -78,6 +79,14 @@ void set_current_vcpu(Vcpu* vcpu);
 
 // The initial domain, once built.
 Domain* dom0();
+// The live domain with this id, or nullptr.
+Domain* domain_lookup(uint16_t domid);
+// Domains in id order: the first with an id >= domid, or nullptr.
+Domain* domain_next(uint16_t domid);
+// Releases everything a shut-down or paused domain holds: its vCPUs leave their CPUs,
+// its frames are scrubbed and freed, its id becomes free. The domain must not be the
+// caller's own.
+void domain_destroy(Domain& d);
 Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus);
 
 // Stops a domain's execution for good with a SHUTDOWN_* reason. For the initial domain

@@ -38,3 +38,6 @@ long do_sched_op_compat(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_callback_op(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_event_channel_op(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_physdev_op(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+// Domain and machine control for the privileged toolstack (common/hypercalls/).
+long do_domctl(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_sysctl(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);

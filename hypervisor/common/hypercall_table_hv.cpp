@@ -34,6 +34,8 @@ constexpr Table make_table() {
     t.fn[xen::HYPERVISOR_callback_op] = do_callback_op;
     t.fn[xen::HYPERVISOR_event_channel_op] = do_event_channel_op;
     t.fn[xen::HYPERVISOR_physdev_op] = do_physdev_op;
+    t.fn[xen::HYPERVISOR_sysctl] = do_sysctl;
+    t.fn[xen::HYPERVISOR_domctl] = do_domctl;
     return t;
 }
 

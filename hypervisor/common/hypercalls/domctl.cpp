@@ -1,0 +1,104 @@
+// HYPERVISOR_domctl: what a toolstack in the initial domain asks about and does to other
+// domains, at Xen 4.17's interface version.
+#include "arch/guest_access.h"
+#include "common/domain.h"
+#include "common/hypercall.h"
+#include "common/sched/sched.h"
+#include "public/domctl.h"
+#include "public/errno.h"
+#include "public/sched.h"
+#include "lib/string.h"
+
+namespace {
+
+using namespace xen;
+
+uint32_t domain_flags(const Domain& d) {
+    uint32_t flags = 0;
+    bool any_running = false, all_blocked = d.vcpu_count > 0, paused = false;
+    for (unsigned i = 0; i < d.vcpu_count; i++) {
+        const Vcpu* v = d.vcpus[i];
+        any_running |= v->sched.running;
+        all_blocked &= v->sched.blocked || v->sched.down;
+        paused |= v->sched.pause_count > (d.shutting_down_paused ? 1 : 0);
+    }
+    if (any_running)
+        flags |= XEN_DOMINF_running;
+    if (all_blocked)
+        flags |= XEN_DOMINF_blocked;
+    if (paused)
+        flags |= XEN_DOMINF_paused;
+    if (d.shutting_down)
+        flags |= XEN_DOMINF_shutdown |
+                 ((d.shutdown_reason & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift);
+    return flags;
+}
+
+void fill_info(const Domain& d, xen_domctl_getdomaininfo& info) {
+    memset(&info, 0, sizeof(info));
+    info.domain = d.domid;
+    info.flags = domain_flags(d);
+    info.tot_pages = d.tot_pages;
+    info.max_pages = d.max_pages;
+    info.shared_info_frame = d.shared_info_mfn;
+    uint64_t cpu_time = 0;
+    unsigned online = 0;
+    for (unsigned i = 0; i < d.vcpu_count; i++) {
+        cpu_time += d.vcpus[i]->runstate.time[RUNSTATE_running];
+        online += !d.vcpus[i]->sched.down;
+    }
+    info.cpu_time = cpu_time;
+    info.nr_online_vcpus = online;
+    info.max_vcpu_id = d.vcpu_count ? d.vcpu_count - 1 : XEN_INVALID_MAX_VCPU_ID;
+    info.gpaddr_bits = 52;
+}
+
+} // namespace
+
+long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t) {
+    Vcpu* self = current_vcpu();
+    if (!self->domain->privileged)
+        return -XEN_EPERM;
+    xen_domctl op;
+    if (arch::copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+        return -XEN_EACCES;
+    if (op.domain >= DOMID_FIRST_RESERVED)
+        return -XEN_EINVAL;
+
+    switch (op.cmd) {
+    case XEN_DOMCTL_getdomaininfo: {
+        Domain* d = domain_lookup(op.domain);
+        if (!d)
+            return -XEN_ESRCH;
+        fill_info(*d, op.u.getdomaininfo);
+        return arch::copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    }
+    case XEN_DOMCTL_pausedomain:
+    case XEN_DOMCTL_unpausedomain:
+    case XEN_DOMCTL_destroydomain: {
+        Domain* d = domain_lookup(op.domain);
+        if (!d)
+            return -XEN_ESRCH;
+        if (d == self->domain)
+            return -XEN_EINVAL; // a domain cannot pause or destroy itself this way
+        if (op.cmd == XEN_DOMCTL_pausedomain) {
+            for (unsigned i = 0; i < d->vcpu_count; i++)
+                vcpu_pause(d->vcpus[i]);
+            d->toolstack_pauses++;
+        } else if (op.cmd == XEN_DOMCTL_unpausedomain) {
+            if (!d->toolstack_pauses)
+                return -XEN_EINVAL; // not paused
+            d->toolstack_pauses--;
+            for (unsigned i = 0; i < d->vcpu_count; i++)
+                vcpu_unpause(d->vcpus[i]);
+        } else {
+            domain_destroy(*d);
+        }
+        return 0;
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
