@@ -1,5 +1,7 @@
 #include "arch/desc.h"
 
+#include "arch/gdt_window.h"
+
 #include "arch/traps.h"
 #include "lib/string.h"
 
@@ -94,7 +96,9 @@ void load_descriptor_tables(PerCpu& cpu) {
     set_system_descriptor(gdt, TSS_SELECTOR, reinterpret_cast<uint64_t>(&cpu.tss),
                           sizeof(Tss) - 1, 0x9);
 
-    TablePointer gdtr{GDT_PAGES * PAGE_SIZE - 1, reinterpret_cast<uint64_t>(gdt)};
+    // The CPU reads its GDT through its window, so a vCPU's own GDT frames can be shown
+    // in the lower pages later (arch/gdt_window.h).
+    TablePointer gdtr{GDT_PAGES * PAGE_SIZE - 1, reinterpret_cast<uint64_t>(gdt_window_init(cpu))};
     TablePointer idtr{sizeof(idt) - 1, reinterpret_cast<uint64_t>(idt)};
     asm volatile("lgdt %0\n\t"
                  "pushq %1\n\t"

@@ -168,6 +168,7 @@ boot_pdpt_low:
         .quad   PHYS(boot_pd_low) + 0x2000 + 0x3
         .quad   PHYS(boot_pd_low) + 0x3000 + 0x3
         .fill   508, 8, 0
+        .globl boot_pdpt_image
 boot_pdpt_image:
         .fill   321, 8, 0
         .quad   PHYS(boot_pd_low) + 0x3             /* 0xffff82d040000000: phys 0..1G */
