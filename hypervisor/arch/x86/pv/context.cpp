@@ -64,6 +64,7 @@ void pv_context_load(Vcpu& v, TrapFrame& frame) {
     fpu_load(v);
     set_current_vcpu(&v);
     pv_debugreg_switch_in(v);
+    pv_gdt_switch_in(v);
     vcpu_time_switch_in(v); // time info, runstate area, periodic timer
 }
 

@@ -1,14 +1,27 @@
 // HYPERVISOR_update_descriptor and HYPERVISOR_set_gdt: a PV guest's own segment
-// descriptors. Both need the page-type system (a descriptor page must never be writable
-// by the guest, nor a page table): until it exists xenon checks every argument as Xen
-// 4.17 does and with Xen's errors, and answers -ENOSYS where Xen would go on to write or
-// install, so no guest-controlled bytes reach a frame xenon cannot vouch for.
+// descriptors. Every descriptor is checked as Xen 4.17 checks it (Xen's errors for bad
+// frames, unaligned addresses, too many entries, refused descriptors).
+//
+// Xen maps the guest's GDT frames into the hardware GDT once they are typed descriptor
+// pages (never writable by the guest, never page tables). Until xenon's page-type system
+// exists the CPU's GDT window (arch/gdt_window.h) instead shows xenon's own checked copy
+// of those frames (per vCPU), so nothing a guest writes to its frames reaches the CPU.
+// update_descriptor changes that copy when the address is in a frame of the domain's
+// current GDT; writing any other frame needs a type reference xenon cannot take yet
+// (-ENOSYS). The guest's frames themselves are not written.
+#include "arch/cpu.h"
+#include "arch/gdt_window.h"
 #include "arch/guest_access.h"
 #include "arch/layout.h"
+#include "arch/percpu.h"
 #include "arch/pv_hypercalls.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
+#include "common/hypercalls/hypercall_util.h"
+#include "common/memory/heap.h"
 #include "common/memory/page_info.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
 #include "public/errno.h"
 #include "public/xen.h"
 
@@ -59,6 +72,8 @@ bool arch::pv_check_descriptor(uint64_t& desc) {
 
 namespace {
 
+constexpr unsigned kPerFrame = 512; // descriptors in a frame
+
 // A frame of the domain's own RAM (for a PV guest, the gfn is the mfn).
 bool own_frame(const Domain& d, uint64_t mfn) {
     memory::FrameTable& ft = memory::frame_table();
@@ -68,42 +83,138 @@ bool own_frame(const Domain& d, uint64_t mfn) {
     return pg->owner == d.domid && pg->state == memory::FrameState::allocated;
 }
 
+// Guards every vCPU's GDT copy (replaced by set_gdt, changed by update_descriptor, shown
+// by the switch to a vCPU). Taken with interrupts off.
+constinit lib::SpinLock gdt_lock;
+using Guard = hc::IrqLockGuard<lib::SpinLock>;
+
+// This CPU's GDT window shows a's copy (or blank pages). gdt_lock held.
+void install_locked(const ArchVcpu& a) {
+    uint64_t mfns[arch::kGuestGdtPages];
+    unsigned n = a.gdt_shadow ? a.gdt_frame_count : 0;
+    for (unsigned i = 0; i < n; i++)
+        mfns[i] = arch::virt_to_phys(a.gdt_shadow + i * kPerFrame) >> PAGE_SHIFT;
+    arch::gdt_window_load_guest(mfns, n);
+}
+
+// The domain's current copy of frame mfn (from any of its vCPUs' GDTs), or nullptr.
+// gdt_lock held.
+const uint64_t* known_frame_locked(const Domain& d, uint64_t mfn) {
+    for (unsigned i = 0; i < d.vcpu_count; i++) {
+        const ArchVcpu& a = d.vcpus[i]->arch;
+        for (unsigned f = 0; a.gdt_shadow && f < a.gdt_frame_count; f++)
+            if (a.gdt_frames[f] == mfn)
+                return a.gdt_shadow + f * kPerFrame;
+    }
+    return nullptr;
+}
+
 } // namespace
+
+namespace arch {
+
+void pv_gdt_switch_in(Vcpu& v) {
+    Guard g(gdt_lock);
+    install_locked(v.arch);
+}
+
+void pv_gdt_release(Vcpu& v) {
+    uint64_t* old;
+    {
+        Guard g(gdt_lock); // the window switches to the new copy before the old one goes
+        old = v.arch.gdt_shadow;
+        v.arch.gdt_shadow = nullptr;
+        v.arch.gdt_frame_count = 0;
+    }
+    if (old)
+        xfree(old);
+}
+
+} // namespace arch
 
 long do_update_descriptor(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
     const uint64_t maddr = a1;
     uint64_t desc = a2;
-    Domain& d = *current_vcpu()->domain;
+    Vcpu& self = *current_vcpu();
+    Domain& d = *self.domain;
     // Unaligned would corrupt two descriptors.
     if ((maddr & 7) || !arch::pv_check_descriptor(desc))
         return -xen::XEN_EINVAL;
-    if (!own_frame(d, maddr >> PAGE_SHIFT))
+    const uint64_t mfn = maddr >> PAGE_SHIFT;
+    if (!own_frame(d, mfn))
         return -xen::XEN_EINVAL;
-    return -xen::XEN_ENOSYS; // the write needs a writable or descriptor type reference
+    const unsigned index = (maddr & (PAGE_SIZE - 1)) / sizeof(uint64_t);
+    bool in_a_gdt = false;
+    Guard g(gdt_lock);
+    for (unsigned i = 0; i < d.vcpu_count; i++) {
+        ArchVcpu& a = d.vcpus[i]->arch;
+        for (unsigned f = 0; a.gdt_shadow && f < a.gdt_frame_count; f++) {
+            if (a.gdt_frames[f] != mfn)
+                continue;
+            // Live at once on every CPU whose window shows this copy.
+            __atomic_store_n(&a.gdt_shadow[f * kPerFrame + index], desc, __ATOMIC_RELEASE);
+            in_a_gdt = true;
+        }
+    }
+    return in_a_gdt ? 0 : -xen::XEN_ENOSYS;
 }
 
 long do_set_gdt(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
     const uint64_t frame_list = a1;
     const unsigned entries = static_cast<unsigned>(a2);
-    Domain& d = *current_vcpu()->domain;
+    Vcpu& v = *current_vcpu();
+    Domain& d = *v.domain;
     if (entries > xen::FIRST_RESERVED_GDT_ENTRY)
         return -xen::XEN_EINVAL;
-    unsigned nr_frames = (entries + 511) / 512;
+    const unsigned nr_frames = (entries + kPerFrame - 1) / kPerFrame;
     uint64_t frames[xen::FIRST_RESERVED_GDT_PAGE];
     if (arch::copy_from_guest(frames, frame_list, nr_frames * sizeof(uint64_t)))
         return -xen::XEN_EFAULT;
-    for (unsigned i = 0; i < nr_frames; i++) {
+    for (unsigned i = 0; i < nr_frames; i++)
         if (!own_frame(d, frames[i]))
             return -xen::XEN_EINVAL;
-        // Every descriptor of the page must pass, as when Xen types it a descriptor page.
-        const auto* descs = static_cast<const uint64_t*>(arch::phys_to_virt(frames[i] << PAGE_SHIFT));
-        for (unsigned j = 0; j < 512; j++) {
-            uint64_t desc = __atomic_load_n(&descs[j], __ATOMIC_RELAXED);
-            if (!arch::pv_check_descriptor(desc))
+
+    uint64_t* shadow = nullptr;
+    if (nr_frames) {
+        shadow = static_cast<uint64_t*>(xzalloc(nr_frames * PAGE_SIZE, PAGE_SIZE));
+        if (!shadow)
+            return -xen::XEN_ENOMEM;
+    }
+    // Each descriptor is read once and checked as read (the guest may be changing the
+    // frame meanwhile). A frame already in one of the domain's GDTs keeps the copy
+    // xenon has (with its update_descriptor changes): the frame itself was never written.
+    for (unsigned i = 0; i < nr_frames; i++) {
+        uint64_t* out = shadow + i * kPerFrame;
+        {
+            Guard g(gdt_lock);
+            if (const uint64_t* known = known_frame_locked(d, frames[i])) {
+                memcpy(out, known, PAGE_SIZE);
+                continue;
+            }
+        }
+        const auto* in = static_cast<const uint64_t*>(arch::phys_to_virt(frames[i] << PAGE_SHIFT));
+        for (unsigned j = 0; j < kPerFrame; j++) {
+            uint64_t desc = __atomic_load_n(&in[j], __ATOMIC_RELAXED);
+            if (!arch::pv_check_descriptor(desc)) {
+                xfree(shadow);
                 return -xen::XEN_EINVAL;
+            }
+            out[j] = desc;
         }
     }
-    if (nr_frames == 0)
-        return 0; // no GDT of the guest's own: xenon's reserved entries only, as now
-    return -xen::XEN_ENOSYS; // installing frames needs descriptor-page type references
+
+    uint64_t* old;
+    {
+        Guard g(gdt_lock); // the window switches to the new copy before the old one goes
+        ArchVcpu& a = v.arch;
+        old = a.gdt_shadow;
+        a.gdt_shadow = shadow;
+        a.gdt_frame_count = nr_frames;
+        for (unsigned i = 0; i < nr_frames; i++)
+            a.gdt_frames[i] = frames[i];
+        install_locked(a);
+    }
+    if (old)
+        xfree(old);
+    return 0;
 }

@@ -12,6 +12,10 @@ namespace arch {
 // registers go into the hardware with it and come out with it.
 void pv_debugreg_switch_in(Vcpu& v);
 void pv_debugreg_switch_out(Vcpu& v);
+// The vCPU's own GDT entries (set_gdt) into this CPU's GDT, below xenon's reserved ones.
+void pv_gdt_switch_in(Vcpu& v);
+// Frees a vCPU's GDT copy (a vCPU going away, off its CPU).
+void pv_gdt_release(Vcpu& v);
 // A #DB taken in xenon itself: a guest's data breakpoint on memory xenon read or wrote
 // for it (copy_from_guest / copy_to_guest). Like Xen, xenon notes nothing and goes on
 // (the access is not undone); true when it was that. An instruction breakpoint can only

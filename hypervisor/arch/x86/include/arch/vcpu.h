@@ -37,6 +37,11 @@ struct alignas(64) ArchVcpu {
     bool fpu_ts;                // the guest's virtual CR0.TS (fpu_taskswitch)
     uint64_t debugreg[8];
     uint64_t iopl;              // virtual IOPL (PHYSDEVOP_set_iopl)
+    // The guest's GDT (set_gdt): its frames, and xenon's checked copy of their
+    // descriptors, which is what the CPU's GDT holds while this vCPU runs.
+    uint64_t gdt_frames[14];
+    unsigned gdt_frame_count;
+    uint64_t* gdt_shadow; // gdt_frame_count * 512 descriptors, or nullptr
 
     // Extended FPU state (XSAVE, or FXSAVE's first 512 bytes without XSAVE). 4 KiB holds
     // every user state component of current CPUs (AVX-512 included).
