@@ -10,11 +10,8 @@
 
 namespace hc {
 
-// The domain with this id, or nullptr. Only the initial domain exists so far.
-inline Domain* domain_by_id(uint16_t domid) {
-    Domain* d = dom0();
-    return d && d->domid == domid ? d : nullptr;
-}
+// The live domain with this id, or nullptr.
+inline Domain* domain_by_id(uint16_t domid) { return domain_lookup(domid); }
 
 // DOMID_SELF or a real id, as Xen's rcu_lock_domain_by_any_id resolves them.
 inline Domain* domain_by_any_id(uint16_t domid, Domain& self) {
