@@ -228,6 +228,41 @@ inline long grant_table_op(unsigned cmd, const void *args, unsigned long count) 
     return xt::hypercall(xen::HYPERVISOR_grant_table_op, cmd, xt::arg(args), count);
 }
 
+// Makes sure the domain's grant table has a first frame and maps that frame writable at
+// `va` (a page of the image). Returns the entries (version 1).
+inline volatile xen::grant_entry_v1 *map_own_grant_table(void *va) {
+    static uint64_t frames[1];
+    xen::gnttab_setup_table st{xen::DOMID_SELF, 1, 77, {reinterpret_cast<uint64_t>(frames)}};
+    long rc = grant_table_op(xen::GNTTABOP_setup_table, &st, 1);
+    if (rc || st.status != xen::GNTST_okay)
+        xt::report_error("GNTTABOP_setup_table: %ld, status %d", rc, st.status);
+    rc = xt::update_va_mapping(reinterpret_cast<uint64_t>(va),
+                               pte(frames[0], xt::PTE_RW | xt::PTE_D), xen::UVMF_INVLPG);
+    if (rc)
+        xt::report_error("mapping grant-table frame %#lx: %ld", frames[0], rc);
+    return reinterpret_cast<volatile xen::grant_entry_v1 *>(va);
+}
+
+// One GNTTABOP_map_grant_ref; returns the status (the hypercall itself must answer 0).
+inline int16_t map_grant(uint64_t host_addr, uint32_t flags, uint32_t ref, uint16_t dom,
+                         uint32_t *handle = nullptr) {
+    xen::gnttab_map_grant_ref m{host_addr, flags, ref, dom, 77, 0x7777, 0};
+    long rc = grant_table_op(xen::GNTTABOP_map_grant_ref, &m, 1);
+    if (rc)
+        xt::report_failure("GNTTABOP_map_grant_ref(ref %u, dom %u) returned %ld", ref, dom, rc);
+    if (handle)
+        *handle = m.handle;
+    return m.status;
+}
+
+inline int16_t unmap_grant(uint64_t host_addr, uint32_t handle) {
+    xen::gnttab_unmap_grant_ref u{host_addr, 0, handle, 77};
+    long rc = grant_table_op(xen::GNTTABOP_unmap_grant_ref, &u, 1);
+    if (rc)
+        xt::report_failure("GNTTABOP_unmap_grant_ref(handle %#x) returned %ld", handle, rc);
+    return u.status;
+}
+
 // Unmaps a page of the image (its PTE cleared); remap() puts the old PTE back.
 inline long unmap(const volatile void *va) {
     return xt::update_va_mapping(reinterpret_cast<uint64_t>(va), 0, xen::UVMF_INVLPG);
