@@ -7,6 +7,7 @@
 #include "public/version.h"
 #include "public/xen.h"
 #include "runtime.h"
+#include "user.h"
 
 namespace {
 
@@ -44,6 +45,23 @@ uint64_t select_kth(uint64_t* a, unsigned n, unsigned k) {
     return a[k];
 }
 
+void report(const char* name) {
+    xt::printf("bench: %s median=%lu iterations=%u\n", name,
+               select_kth(samples, kSamples, kSamples / 2), kSamples);
+}
+
+// In guest user mode: a system call to the guest kernel and back, per iteration.
+void user_syscall_loop() {
+    for (unsigned i = 0; i < 50; i++)
+        xt::user_syscall(i);
+    for (unsigned i = 0; i < kSamples; i++) {
+        uint64_t start = xt::rdtsc();
+        xt::user_syscall(i);
+        samples[i] = xt::rdtsc() - start;
+    }
+    xt::user_exit(0);
+}
+
 template <typename Fn> void run(const char* name, Fn body) {
     for (unsigned i = 0; i < 50; i++) // warm up caches and the emulator's translations
         body();
@@ -52,8 +70,7 @@ template <typename Fn> void run(const char* name, Fn body) {
         body();
         samples[i] = xt::rdtsc() - start;
     }
-    xt::printf("bench: %s median=%lu iterations=%u\n", name,
-               select_kth(samples, kSamples, kSamples / 2), kSamples);
+    report(name);
 }
 
 bool skip_ud2(xt::trap_frame* f) {
@@ -84,5 +101,9 @@ void test_main() {
         if (xt::multicall(calls, 32) != 0)
             xt::report_error("multicall failed");
     });
+    if (long rc = xt::user_mode_init())
+        xt::report_error("user mode set-up failed: %ld", rc);
+    xt::run_in_user_mode(user_syscall_loop);
+    report("syscall_user_to_kernel");
     xt::report_success();
 }
