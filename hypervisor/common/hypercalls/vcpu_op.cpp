@@ -12,6 +12,7 @@
 #include "common/vcpu_time.h"
 #include "lib/string.h"
 #include "public/errno.h"
+#include "public/sched.h"
 #include "public/vcpu.h"
 
 namespace {
@@ -72,6 +73,36 @@ long do_vcpu_op(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t, uint64_t) {
     Vcpu& v = *d.vcpus[vcpuid];
 
     switch (cmd) {
+    case xen::VCPUOP_up:
+        // Only a vCPU that has a context (the builder's, or VCPUOP_initialise's) can run.
+        if (!v.arch.cr3_kernel)
+            return -xen::XEN_EINVAL;
+        if (v.sched.down)
+            vcpu_up(&v);
+        return 0;
+
+    case xen::VCPUOP_down: {
+        bool others_up = false;
+        for (unsigned i = 0; i < d.vcpu_count; i++)
+            if (i != vcpuid && d.vcpus[i] && !d.vcpus[i]->sched.down)
+                others_up = true;
+        if (!others_up) {
+            // The last vCPU going down is the domain powering off, as in Xen.
+            domain_shutdown(d, xen::SHUTDOWN_poweroff);
+            return 0;
+        }
+        if (!v.sched.down) {
+            v.sched.down = true;
+            if (&v == &self) {
+                sched_yield_current(); // off its CPU on the way back
+            } else {
+                vcpu_pause(&v); // makes the scheduler look at it again
+                vcpu_unpause(&v);
+            }
+        }
+        return 0;
+    }
+
     case xen::VCPUOP_is_up:
         return v.sched.down ? 0 : 1;
 
@@ -154,7 +185,7 @@ long do_vcpu_op(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t, uint64_t) {
         return -xen::XEN_EINVAL;
 
     default:
-        // VCPUOP_initialise, up, down and send_nmi need the secondary-vCPU and NMI paths.
+        // VCPUOP_initialise and send_nmi need the secondary-vCPU and NMI paths.
         return -xen::XEN_ENOSYS;
     }
 }
