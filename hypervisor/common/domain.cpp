@@ -51,6 +51,15 @@ uint64_t release_frames(uint16_t domid) {
         if (pg->state != memory::FrameState::allocated || pg->owner != domid ||
             pg->order == memory::kNoOrder)
             continue;
+        // PV MMU hook: hypervisor pages shared with the domain (shared_info, see
+        // memory::share_xen_page_with_guest) go back to xenon, not to the allocator: the
+        // Domain keeps them.
+        if (pg->count_info & memory::kCountXenHeap) {
+            pg->type_info = 0;
+            pg->count_info = 0;
+            pg->owner = memory::kDomIdXen;
+            continue;
+        }
         unsigned order = pg->order;
         for (uint64_t i = 0; i < (1ull << order); i++) {
             pg[i].type_info = 0;

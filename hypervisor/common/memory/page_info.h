@@ -35,7 +35,12 @@ inline constexpr uint64_t kTypeMask = 7ull << kTypeShift;
 inline constexpr uint64_t kTypeValidated = 1ull << 60; // contents checked for this type
 inline constexpr uint64_t kTypePinned = 1ull << 59;    // pinned by the guest: holds a type ref
 inline constexpr uint64_t kTypePartial = 1ull << 58;   // validation preempted part way
-inline constexpr uint64_t kTypeCountMask = (1ull << 56) - 1;
+inline constexpr uint64_t kTypeLocked = 1ull << 57;    // an entry is being changed (page_type.h)
+// Bits 40..55: the PV MMU's linear page-table count, a signed 16-bit number: > 0, how many
+// same-level ("linear") entries this table holds; < 0, how many such entries point at it.
+inline constexpr unsigned kTypeLinearShift = 40;
+inline constexpr uint64_t kTypeLinearMask = 0xffffull << kTypeLinearShift;
+inline constexpr uint64_t kTypeCountMask = (1ull << kTypeLinearShift) - 1;
 
 constexpr uint64_t type_bits(PageType t) {
     return static_cast<uint64_t>(t) << kTypeShift;

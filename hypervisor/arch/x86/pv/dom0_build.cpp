@@ -8,6 +8,7 @@
 #include "arch/paging.h"
 #include "arch/percpu.h"
 #include "arch/pv.h"
+#include "arch/pv_mm.h"
 #include "arch/time.h"
 #include "common/bootinfo.h"
 #include "common/bzimage.h"
@@ -28,8 +29,10 @@ namespace {
 constexpr uint64_t kPage = PAGE_SIZE;
 constexpr uint64_t k4MiB = 4ull << 20;
 constexpr uint64_t kUnset = ~0ull;
-constexpr uint64_t kPteTable = kPtePresent | kPteWrite | kPteUser | (1 << 5);      // +A
-constexpr uint64_t kPteData = kPtePresent | kPteWrite | kPteUser | (1 << 5) | (1 << 6); // +A+D
+// Xen's initial entries: tables P RW U A D, leaves P RW U A and bit 52 (Xen's mark of a
+// 64-bit PV guest's kernel mappings), so that validating them changes nothing.
+constexpr uint64_t kPteTable = kPtePresent | kPteWrite | kPteUser | (1 << 5) | (1 << 6);
+constexpr uint64_t kPteData = kPtePresent | kPteWrite | kPteUser | (1 << 5) | (1ull << 52);
 
 uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
@@ -190,6 +193,7 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
     spec.kernel = unpacked.module;
     spec.initrd = initrd;
     spec.cmdline = kernel.args;
+    pv_mm_init(); // the M2P table's memory, before dom0's share is chosen
     spec.nr_pages = choose_dom0_pages();
     spec.vcpus = 1;
     Domain* d = build_pv_domain(spec);
@@ -379,6 +383,11 @@ Domain* build_pv_domain(const PvDomainSpec& spec) {
     r.rflags = 0x202;
     v.arch.in_kernel = true;
     v.arch.cr3_kernel = mfn_of(l4_va) << PAGE_SHIFT;
+    // PV MMU (arch/pv_mm.h): the frames' references and M2P entries, then the initial
+    // tables validated, the L4 pinned and held as vCPU 0's base pointer, as in Xen.
+    if (int rc = pv_mm_adopt_domain(*d, p2m, nr_pages, mfn_of(l4_va)))
+        fatal_boot_error("d%u: its initial page tables do not validate (error %d)",
+                         spec.domid, rc);
     xfree(p2m);
 
     log_info("d%u: '%s' (%s), %lu MiB, entry %#lx", spec.domid, kernel.name,

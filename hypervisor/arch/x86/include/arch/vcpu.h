@@ -42,6 +42,9 @@ struct alignas(64) ArchVcpu {
     uint64_t gdt_frames[14];
     unsigned gdt_frame_count;
     uint64_t* gdt_shadow; // gdt_frame_count * 512 descriptors, or nullptr
+    // MMUEXT_SET_LDT (arch/x86/pv/mm_ext.cpp): the guest's LDT, recorded; not loaded yet.
+    uint64_t ldt_base;
+    uint32_t ldt_ents;
 
     // Extended FPU state (XSAVE, or FXSAVE's first 512 bytes without XSAVE). 4 KiB holds
     // every user state component of current CPUs (AVX-512 included).

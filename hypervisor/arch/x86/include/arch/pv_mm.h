@@ -1,0 +1,38 @@
+// The PV MMU on x86: the hypervisor's side of the page-type system (common/memory/
+// page_type.h), the machine-to-physical (M2P) table, and TLB maintenance for PV domains.
+// The hypercalls themselves (mmu_update, update_va_mapping, mmuext_op) are in
+// arch/x86/pv/mm_*.cpp.
+#pragma once
+#include <stdint.h>
+
+struct Domain;
+
+namespace arch {
+
+// Installs the page-type environment and builds the M2P table with its read-only
+// mapping at MACH2PHYS_VIRT_START (in the hypervisor's L4 slot 256, which every guest L4
+// receives). Once, before the first PV domain is built; later calls do nothing.
+void pv_mm_init();
+
+// Takes over a freshly built PV domain's memory as Xen's builder leaves it: every frame
+// in p2m[0..nr_pages) gets its allocation reference and its M2P entry, shared_info is
+// shared with the domain, and the initial page tables are validated from the L4 at l4_mfn
+// down, pinned, and made vCPU 0's kernel base pointer. 0, or the validation's error.
+int pv_mm_adopt_domain(Domain& d, const uint64_t* p2m, uint64_t nr_pages, uint64_t l4_mfn);
+
+// The M2P table: machine frame -> the pseudo-physical frame its owner gave it. Frames
+// without an entry read as ~0 (Xen's INVALID_M2P_ENTRY).
+void m2p_set(uint64_t mfn, uint64_t pfn);
+uint64_t m2p_get(uint64_t mfn);
+// How many entries the table has (machine frames it covers), and where its read-only
+// mapping for guests ends (MACH2PHYS_VIRT_START + entries * 8, rounded up to 2 MiB).
+uint64_t m2p_entries();
+uint64_t m2p_mapped_end();
+
+// Flushes every TLB that may hold d's translations (this CPU's and those its other
+// vCPUs last ran on).
+void pv_flush_tlb_domain(Domain& d);
+// Flushes all of this CPU's TLB entries (global ones included).
+void pv_flush_tlb_local();
+
+} // namespace arch
