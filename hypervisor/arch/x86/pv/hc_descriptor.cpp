@@ -74,13 +74,21 @@ namespace {
 
 constexpr unsigned kPerFrame = 512; // descriptors in a frame
 
-// A frame of the domain's own RAM (for a PV guest, the gfn is the mfn).
-bool own_frame(const Domain& d, uint64_t mfn) {
+// A frame of the domain's own RAM (for a PV guest, the gfn is the mfn) that may hold
+// descriptors: not in use as another type (a page table, or, for a GDT frame, a
+// writable mapping), as Xen's type references would refuse it.
+bool own_frame(const Domain& d, uint64_t mfn, memory::PageType also_allowed) {
     memory::FrameTable& ft = memory::frame_table();
     if (!ft.valid(mfn))
         return false;
     const memory::PageInfo* pg = ft.page(mfn);
-    return pg->owner == d.domid && pg->state == memory::FrameState::allocated;
+    if (pg->owner != d.domid || pg->state != memory::FrameState::allocated)
+        return false;
+    uint64_t type_info = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE);
+    memory::PageType type = memory::type_of(type_info);
+    bool in_use = type_info & memory::kTypeCountMask;
+    return !in_use || type == memory::PageType::none || type == memory::PageType::segdesc ||
+           type == also_allowed;
 }
 
 // Guards every vCPU's GDT copy (replaced by set_gdt, changed by update_descriptor, shown
@@ -141,7 +149,7 @@ long do_update_descriptor(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t
     if ((maddr & 7) || !arch::pv_check_descriptor(desc))
         return -xen::XEN_EINVAL;
     const uint64_t mfn = maddr >> PAGE_SHIFT;
-    if (!own_frame(d, mfn))
+    if (!own_frame(d, mfn, memory::PageType::writable))
         return -xen::XEN_EINVAL;
     const unsigned index = (maddr & (PAGE_SIZE - 1)) / sizeof(uint64_t);
     bool in_a_gdt = false;
@@ -171,7 +179,7 @@ long do_set_gdt(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
     if (arch::copy_from_guest(frames, frame_list, nr_frames * sizeof(uint64_t)))
         return -xen::XEN_EFAULT;
     for (unsigned i = 0; i < nr_frames; i++)
-        if (!own_frame(d, frames[i]))
+        if (!own_frame(d, frames[i], memory::PageType::segdesc))
             return -xen::XEN_EINVAL;
 
     uint64_t* shadow = nullptr;
