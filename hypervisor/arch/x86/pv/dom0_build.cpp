@@ -195,7 +195,8 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
     spec.cmdline = kernel.args;
     pv_mm_init(); // the M2P table's memory, before dom0's share is chosen
     spec.nr_pages = choose_dom0_pages();
-    spec.vcpus = 1;
+    // As in Xen, dom0 gets a vCPU per CPU; vCPU 0 starts, the others wait for VCPUOP_up.
+    spec.vcpus = arch::cpus_online() < kMaxVcpusPerDomain ? arch::cpus_online() : kMaxVcpusPerDomain;
     Domain* d = build_pv_domain(spec);
     memory::free_pages(unpacked.pages, unpacked.order); // the ELF is in dom0 now
     return d;
