@@ -3,6 +3,7 @@
 #include "arch/machine.h"
 #include "arch/percpu.h"
 #include "common/console.h"
+#include "common/grant_table.h"
 #include "common/memory/buddy.h"
 #include "common/memory/heap.h"
 #include "common/panic.h"
@@ -102,6 +103,7 @@ void domain_destroy(Domain& d) {
             asm volatile("pause");
     unregister_domain(&d);
     evtchn::domain_destroy(d);
+    gnttab::domain_destroy(d.domid); // grant tables: mappings, pins, shared frames
     for (unsigned i = 0; i < d.vcpu_count; i++) {
         vcpu_time_destroy(*d.vcpus[i]);
         sched_remove_vcpu(d.vcpus[i]);

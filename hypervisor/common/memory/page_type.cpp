@@ -660,6 +660,32 @@ int update_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, DomI
     return rc;
 }
 
+// Hook for grant-table mappings (see page_type.h).
+int exchange_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, uint64_t expect,
+                      uint64_t expect_mask, uint64_t* old) {
+    ASSERT(index < kEntries);
+    PageInfo* pg = get_page_from_mfn(l1_mfn, d);
+    if (!pg)
+        return -xen::XEN_EINVAL;
+    int rc = -xen::XEN_EINVAL;
+    if (page_lock(pg)) {
+        if (type_of(load(&pg->type_info)) == PageType::l1) {
+            uint64_t* p = g_env.map(l1_mfn) + index;
+            uint64_t oe = load(p);
+            if (!expect_mask || ((oe ^ expect) & expect_mask) == 0) {
+                write_entry(p, oe, adjust_l1e(val), EntryWrite::normal);
+                *old = oe;
+                rc = 0;
+            }
+        }
+        page_unlock(pg);
+    }
+    put_page(pg);
+    return rc;
+}
+
+void put_l1e_references(uint64_t e) { put_page_from_l1e(e); }
+
 void share_xen_page_with_guest(PageInfo* pg, DomId d, bool readonly) {
     if (pg->owner == d)
         return;

@@ -105,6 +105,18 @@ int update_entry(uint64_t mfn, unsigned index, uint64_t val, EntryWrite how, Dom
 // update_va_mapping: as update_entry, but frame l1_mfn must be an L1 table of d.
 int update_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, DomId pg_owner);
 
+// --- Grant-table mappings (hook for common/grant_table.cpp via arch/x86/pv/grant_map.cpp) ---
+// Xen's create/replace_grant_pv_mapping write L1 entries whose references the grant code
+// takes and drops itself. exchange_l1_entry writes `val` (adjusted as every 64-bit PV L1
+// entry is) into entry `index` of frame l1_mfn, which must be an L1 table owned by d
+// (else -EINVAL), under the table's entry lock. With expect_mask != 0 the old entry must
+// equal `expect` in those bits (else -EINVAL, nothing written). *old receives the old
+// entry, whose references are the caller's from then on: put_l1e_references drops them
+// (Xen's put_page_from_l1e).
+int exchange_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, uint64_t expect,
+                      uint64_t expect_mask, uint64_t* old);
+void put_l1e_references(uint64_t e);
+
 // Hands a hypervisor page (e.g. shared_info) to guest d, as Xen's
 // share_xen_page_with_guest: owned by d, allocated, and pinned writable (or read-only)
 // with a type reference, so it can never become a page table.

@@ -1,0 +1,168 @@
+// Grant mappings in a 64-bit PV guest's page tables (Xen's create_grant_pv_mapping and
+// replace_grant_pv_mapping), and the grant-table code's environment on x86: frames
+// through the direct map, shared grant frames from the page allocator, TLB flushes.
+//
+// A grant's host mapping is an ordinary L1 entry of the calling vCPU's page tables,
+// written under the page-type code's entry lock (memory::exchange_l1_entry); the grant
+// code holds the references the entry stands for. The entry is present, accessed, dirty
+// and not executable; writable unless GNTMAP_readonly; user-accessible only with
+// GNTMAP_application_map (and so a kernel mapping otherwise, as every 64-bit PV entry is
+// adjusted); GNTMAP_guest_avail bits go into the entry's three available bits.
+#include "arch/cpu.h"
+#include "arch/layout.h"
+#include "arch/paging.h"
+#include "arch/pv_mm.h"
+#include "arch/pv_pagetable.h"
+#include "common/domain.h"
+#include "common/grant_table.h"
+#include "common/memory/buddy.h"
+#include "common/memory/heap.h"
+#include "common/memory/page_type.h"
+#include "mm.h"
+#include "public/grant_table.h"
+
+static_assert(gnttab::kMaxVcpus >= kMaxVcpusPerDomain);
+
+namespace arch {
+namespace {
+
+using namespace pvpt;
+
+uint64_t grant_pte_flags(uint32_t flags) {
+    uint64_t f = kPresent | kAccessed | kDirty | (cpu_features().nx ? kNx : 0);
+    if (flags & xen::GNTMAP_application_map)
+        f |= kUser;
+    if (!(flags & xen::GNTMAP_readonly))
+        f |= kRw;
+    f |= static_cast<uint64_t>((flags >> xen::GNTMAP_guest_avail0) & 7) << 9; // kAvail
+    return f;
+}
+
+// The L1 table mapping linear address va in v's page tables (Xen's map_guest_l1e: the
+// upper entries present, the L2 entry not a superpage), or false. The walk only reads
+// validated tables; the frame found is checked again under its lock before it is written.
+bool guest_l1_of(const Vcpu& v, uint64_t va, uint64_t* l1_mfn) {
+    if (!pv_addr_ok(va))
+        return false;
+    memory::FrameTable& ft = memory::frame_table();
+    uint64_t table = v.arch.cr3_kernel >> PAGE_SHIFT;
+    for (unsigned shift = 39; shift >= 21; shift -= 9) {
+        if (!ft.valid(table))
+            return false;
+        auto* t = static_cast<const uint64_t*>(phys_to_virt(table << PAGE_SHIFT));
+        uint64_t e = __atomic_load_n(&t[(va >> shift) & 511], __ATOMIC_RELAXED);
+        if (!(e & kPtePresent) || (shift == 21 && (e & kPteLarge)))
+            return false;
+        table = (e & kPteAddrMask) >> PAGE_SHIFT;
+    }
+    *l1_mfn = table;
+    return true;
+}
+
+// Where a grant's entry is: a linear address, or the machine address of the entry itself
+// (GNTMAP_contains_pte, which must be 8-byte aligned).
+bool locate(const Vcpu& v, uint64_t addr, uint32_t flags, uint64_t* l1_mfn, unsigned* index) {
+    if (flags & xen::GNTMAP_contains_pte) {
+        if (addr & 7)
+            return false;
+        *l1_mfn = addr >> PAGE_SHIFT;
+        *index = static_cast<unsigned>((addr & (PAGE_SIZE - 1)) >> 3);
+        return true;
+    }
+    if (!guest_l1_of(v, addr, l1_mfn))
+        return false;
+    *index = static_cast<unsigned>((addr >> PAGE_SHIFT) & 511);
+    return true;
+}
+
+int16_t create_host_mapping(uint64_t addr, uint64_t mfn, uint32_t flags, uint32_t) {
+    // cache_flags matter only for I/O frames, which PV grants never carry here.
+    Vcpu& v = *current_vcpu();
+    uint64_t l1_mfn;
+    unsigned index;
+    if (!locate(v, addr, flags, &l1_mfn, &index))
+        return xen::GNTST_general_error;
+    uint64_t old;
+    if (memory::exchange_l1_entry(l1_mfn, index, (mfn << PAGE_SHIFT) | grant_pte_flags(flags),
+                                  v.domain->domid, 0, 0, &old) != 0)
+        return xen::GNTST_general_error;
+    memory::put_l1e_references(old); // whatever the entry mapped before
+    return xen::GNTST_okay;
+}
+
+int16_t replace_host_mapping(uint64_t addr, uint64_t mfn, uint64_t new_addr, uint32_t flags) {
+    Vcpu& v = *current_vcpu();
+    const memory::DomId d = v.domain->domid;
+    // The entry must still map the frame, present, writable exactly when the grant is.
+    const uint64_t expect = (mfn << PAGE_SHIFT) | kPresent |
+                            ((flags & xen::GNTMAP_readonly) ? 0 : kRw);
+    const uint64_t expect_mask = kAddrMask | kPresent | kRw;
+    uint64_t stolen = 0; // unmap_and_replace: the entry moved from new_addr
+    if (new_addr) {
+        if (flags & xen::GNTMAP_contains_pte)
+            return xen::GNTST_general_error; // no replacing in this addressing mode
+        uint64_t nl1;
+        if (!guest_l1_of(v, new_addr, &nl1) ||
+            memory::exchange_l1_entry(nl1, (new_addr >> PAGE_SHIFT) & 511, 0, d, 0, 0,
+                                      &stolen) != 0)
+            return xen::GNTST_general_error;
+    }
+    uint64_t l1_mfn, old;
+    unsigned index;
+    if (!locate(v, addr, flags, &l1_mfn, &index) ||
+        memory::exchange_l1_entry(l1_mfn, index, stolen, d, expect, expect_mask, &old) != 0) {
+        memory::put_l1e_references(stolen); // still ours to drop
+        return xen::GNTST_general_error;
+    }
+    return xen::GNTST_okay;
+}
+
+void* map_frame(uint64_t mfn) { return phys_to_virt(mfn << PAGE_SHIFT); }
+
+uint64_t alloc_frame() {
+    void* p = memory::alloc_zeroed_page();
+    return p ? virt_to_phys(p) >> PAGE_SHIFT : ~0ull;
+}
+
+void free_frame(uint64_t mfn) { memory::free_pages(map_frame(mfn), 0); }
+
+void* zalloc(size_t size) { return xzalloc(size, 64); }
+void release(void* p) { xfree(p); }
+
+bool domain_live(memory::DomId id) { return domain_lookup(id) != nullptr; }
+
+void flush_domain_tlb(memory::DomId id) {
+    if (Domain* d = domain_lookup(id))
+        pv_flush_tlb_domain(*d);
+}
+
+constinit int g_env_state = 0; // 0: not installed, 1: being installed, 2: installed
+
+} // namespace
+} // namespace arch
+
+void gnttab::init_arch_env() {
+    using namespace arch;
+    if (__atomic_load_n(&g_env_state, __ATOMIC_ACQUIRE) == 2)
+        return;
+    int expected = 0;
+    if (!__atomic_compare_exchange_n(&g_env_state, &expected, 1, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&g_env_state, __ATOMIC_ACQUIRE) != 2)
+            __builtin_ia32_pause();
+        return;
+    }
+    static constinit Env env = {};
+    env.frames = &memory::frame_table();
+    env.map = map_frame;
+    env.alloc_frame = alloc_frame;
+    env.free_frame = free_frame;
+    env.zalloc = zalloc;
+    env.free = release;
+    env.domain_live = domain_live;
+    env.create_host_mapping = create_host_mapping;
+    env.replace_host_mapping = replace_host_mapping;
+    env.flush_tlb = flush_domain_tlb;
+    gnttab::init(env);
+    __atomic_store_n(&g_env_state, 2, __ATOMIC_RELEASE);
+}

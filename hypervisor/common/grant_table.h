@@ -1,0 +1,207 @@
+// Grant tables, version 1: how a domain lets another domain (or itself) reach one of its
+// frames. The granting domain writes grant_entry_v1 records (flags, grantee, frame) into
+// frames it shares with xenon; a grantee names a grant by (domain, ref) to copy to or
+// from the frame (GNTTABOP_copy) or to map it (GNTTABOP_map_grant_ref), and xenon keeps
+// the bookkeeping that makes this safe:
+//
+//   - the shared frames: allocated on demand up to max_frames (Xen's defaults: 1 at
+//     first, 64 at most), owned by the granting domain as hypervisor pages shared with it
+//     (writable, never a page table, not counted in tot_pages);
+//   - active entries (xenon's own memory): per grant, who has it pinned and how often
+//     (four 8-bit counters, host/device x read/write, as Xen keeps them) and the machine
+//     frame pinned; while a grant is pinned its GTF_reading / GTF_writing flags are set
+//     in the shared entry, which xenon updates with compare-and-swap on the combined
+//     flags+domid word (the guest may rewrite the entry at any time);
+//   - the maptrack of a mapping domain: one record per mapping, indexed by the handle
+//     the guest gets back, on per-vCPU free lists exactly as Xen hands handles out.
+//
+// References: a mapping holds page references on the granted frame (a writable host
+// mapping also a writable type reference, so the frame can never become a page table
+// while mapped writable). As in Xen, those of a host mapping belong to the page-table
+// entry (a guest that overwrites the entry drops them; its unmap then fails), those of a
+// device mapping to the maptrack record.
+//
+// Lifetime: a domain's table is created on first use and lives until domain_destroy()
+// and the last mapping of its grants is gone. A destroyed domain's frames that other
+// domains still have pinned are never freed (their whole allocation block is taken from
+// the dead domain and leaked, so nothing can reuse a frame another domain still maps).
+//
+// The machine side (frame contents, page allocation, page-table entries, TLB flushes)
+// comes through an Env, so host tests run the same code over fake memory.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/memory/page_info.h"
+#include "public/grant_table.h"
+
+namespace gnttab {
+
+using memory::DomId;
+
+struct Table; // a domain's grant table and maptrack (grant_table.cpp)
+
+inline constexpr unsigned kInitialFrames = 1;   // Xen's INITIAL_NR_GRANT_FRAMES (x86)
+inline constexpr unsigned kMaxFrames = 64;      // Xen's default gnttab_max_frames
+inline constexpr unsigned kEntriesPerFrame = 4096 / sizeof(xen::grant_entry_v1); // 512
+inline constexpr unsigned kMaptrackPerFrame = 256;  // Xen: 4096 / sizeof(grant_mapping)
+inline constexpr unsigned kMaxMaptrackFrames = 1024; // Xen's gnttab_max_maptrack_frames
+inline constexpr unsigned kMaxVcpus = 32;           // per-vCPU maptrack free lists
+inline constexpr uint32_t kMaptrackTail = ~0u;
+
+// Active-entry pin counters (Xen's layout): writable host mappings in bits 0-7, read-only
+// host mappings 8-15, writable device mappings 16-23, read-only device mappings 24-31.
+// A copy pins as a host mapping for its duration.
+inline constexpr uint32_t kPinHostW = 1u << 0;
+inline constexpr uint32_t kPinHostR = 1u << 8;
+inline constexpr uint32_t kPinDevW = 1u << 16;
+inline constexpr uint32_t kPinDevR = 1u << 24;
+inline constexpr uint32_t kPinHostWMask = 0xffu << 0;
+inline constexpr uint32_t kPinDevWMask = 0xffu << 16;
+// A counter may not reach 128 (Xen refuses a pin that could overflow).
+constexpr uint32_t pin_overflow_mask(uint32_t incr) { return incr << 7; }
+
+// What the grant code needs from the machine. GNTST_* answers from the mapping hooks.
+struct Env {
+    memory::FrameTable* frames;
+    // The contents of a RAM frame (the direct map).
+    void* (*map)(uint64_t mfn);
+    // A zeroed page for a shared grant frame, owned by the hypervisor (DOMID_XEN): its
+    // frame number, or ~0 when out of memory; and giving one back (owner DOMID_XEN again,
+    // no references).
+    uint64_t (*alloc_frame)();
+    void (*free_frame)(uint64_t mfn);
+    // Zeroed hypervisor memory for the bookkeeping, and its release.
+    void* (*zalloc)(size_t size);
+    void (*free)(void* p);
+    // Whether a domain with this id exists (tables are created for live domains only).
+    bool (*domain_live)(DomId d);
+    // A host mapping of frame mfn for the calling vCPU (Xen's create_grant_host_mapping):
+    // addr is a linear address, or with GNTMAP_contains_pte the machine address of the
+    // L1 entry. The grant code holds the entry's references already.
+    int16_t (*create_host_mapping)(uint64_t addr, uint64_t mfn, uint32_t flags,
+                                   uint32_t cache_flags);
+    // Removes it again (new_addr == 0), or moves the mapping at linear address new_addr
+    // into its place (unmap_and_replace); the entry must still map mfn with the rights the
+    // flags say. The removed entry's references become the grant code's.
+    int16_t (*replace_host_mapping)(uint64_t addr, uint64_t mfn, uint64_t new_addr,
+                                    uint32_t flags);
+    // Flushes the TLBs that may hold domain d's translations.
+    void (*flush_tlb)(DomId d);
+};
+
+// Installs the environment (tests install theirs). Must outlive its use.
+void init(const Env& env);
+// The hypervisor's environment (arch/x86/pv/grant_map.cpp): installs it on first call,
+// does nothing afterwards. Safe to call from any CPU at any time.
+void init_arch_env();
+
+// The domain making the request.
+struct Caller {
+    DomId domid;
+    unsigned vcpu;   // the calling vCPU's id (< kMaxVcpus)
+    bool privileged; // may act on other domains' tables (Xen's XSM_TARGET default)
+};
+
+// --- Whole-table operations --------------------------------------------------------------
+// Each returns a GNTST_* status (or, where noted, Xen's errno answer). `dom` may be
+// DOMID_SELF unless noted.
+
+// GNTTABOP_setup_table: grows dom's table to nr_frames (never shrinks it) and stores the
+// machine frames of its first nr_frames shared frames in mfns[0..nr_frames).
+int16_t setup_table(const Caller& c, DomId dom, uint32_t nr_frames, uint64_t* mfns);
+// GNTTABOP_query_size.
+int16_t query_size(const Caller& c, DomId dom, uint32_t* nr_frames, uint32_t* max_frames);
+// GNTTABOP_get_version: 0, -ESRCH (no such domain) or -EPERM; *version = 1.
+long get_version(const Caller& c, DomId dom, uint32_t* version);
+// GNTTABOP_set_version: version 1 is a no-op (0); version 2 is refused with -ENOSYS (as
+// Xen answers when it runs with gnttab=max-ver:1); anything else -EINVAL. *in_force = 1.
+long set_version(const Caller& c, uint32_t version, uint32_t* in_force);
+// GNTTABOP_get_status_frames: a version 1 table has no status frames.
+int16_t get_status_frames(const Caller& c, DomId dom, uint32_t nr_frames);
+// GNTTABOP_swap_grant_ref on the caller's own table.
+int16_t swap_grant_ref(const Caller& c, uint32_t ref_a, uint32_t ref_b);
+
+// GNTTABOP_transfer of frame mfn to domain `to`, into its grant `ref`. xenon cannot move
+// a frame from one domain to another yet (a domain's memory is released in allocation
+// blocks), so this checks the frame as Xen's steal_page does (GNTST_bad_page: not the
+// caller's, a hypervisor page, or referenced beyond its allocation) and the receiver
+// (GNTST_bad_domain), then refuses what Xen would go on with: GNTST_general_error, the
+// frame stays the caller's.
+int16_t transfer(const Caller& c, uint64_t mfn, DomId to, uint32_t ref);
+
+// --- Mapping ---------------------------------------------------------------------------
+
+// GNTTABOP_map_grant_ref: fills op.status, and on success op.handle and op.dev_bus_addr.
+// op.dom must be a real domain id (Xen refuses DOMID_SELF here: GNTST_bad_domain).
+void map_grant_ref(const Caller& c, xen::gnttab_map_grant_ref& op);
+
+// GNTTABOP_unmap_grant_ref / unmap_and_replace, in two halves as Xen does them: begin()
+// removes the mappings (host entry, device record) and answers the status; after the
+// caller has flushed its TLBs, complete() drops the pins and references (a frame must not
+// be released while a stale translation of it may survive).
+struct Unmap {
+    uint64_t host_addr;
+    uint64_t dev_bus_addr;
+    uint64_t new_addr;
+    uint32_t handle;
+    int16_t status; // out
+    // Between the halves.
+    uint16_t done; // GNTMAP_host_map / device_map / readonly of what was removed
+    uint32_t ref;
+    uint64_t mfn;
+    struct Table* table;
+    bool handle_freed;
+};
+void unmap_begin(const Caller& c, Unmap& op);
+void unmap_complete(const Caller& c, Unmap& op);
+// Flushes the TLBs that may hold d's translations (between the halves above).
+void flush_tlb(DomId d);
+
+// --- Copying ---------------------------------------------------------------------------
+
+// GNTTABOP_copy: one element at a time with the source and destination kept pinned from
+// one element to the next while they stay the same (as Xen does); release() after the
+// batch (and after an element that failed) lets them go.
+struct CopyBuf {
+    bool claimed;     // frame referenced (and, for a grant, pinned)
+    bool domain_held; // `table`/`domid` valid
+    bool is_gref;
+    bool have_type;   // writable type reference (destination)
+    DomId domid;      // as the guest named it (DOMID_SELF kept as such)
+    uint64_t key;     // grant ref or gmfn
+    struct Table* table; // the named domain's table (also for frame numbers)
+    memory::PageInfo* page;
+    uint64_t mfn;
+    uint16_t offset, length; // the part of the frame the grant allows (v1: all)
+};
+struct CopyState {
+    CopyBuf src, dest;
+};
+int16_t copy_one(const Caller& c, const xen::gnttab_copy& op, CopyState& st);
+void copy_release(CopyState& st); // releases both buffers and the domains
+
+// --- Domains --------------------------------------------------------------------------
+
+// A domain going away (its vCPUs off their CPUs, before its frames are released): its own
+// mappings of grants are torn down (pins dropped, GTF flags cleared in the granters'
+// entries), its shared frames are freed, and frames of its grants still pinned by others
+// are withdrawn from it (see above). Nothing happens if it never used grant tables.
+void domain_destroy(DomId domid);
+
+// --- Inspection (tests, diagnostics) --------------------------------------------------
+
+struct ActiveInfo {
+    uint32_t pin;
+    DomId domid;
+    uint64_t mfn;
+};
+// The active entry of (dom, ref); false if dom has no table or ref is out of range.
+bool active_info(DomId dom, uint32_t ref, ActiveInfo* out);
+// How many handles dom's maptrack has in use, and whether dom has a table at all.
+unsigned maptrack_in_use(DomId dom);
+bool has_table(DomId dom);
+// The shared frame i of dom (its mfn), or ~0.
+uint64_t shared_frame(DomId dom, unsigned i);
+
+} // namespace gnttab
