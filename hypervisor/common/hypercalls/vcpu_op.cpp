@@ -8,6 +8,7 @@
 #include "common/hypercall.h"
 #include "common/hypercalls/hypercall_util.h"
 #include "common/memory/page_info.h"
+#include "common/memory/page_type.h"
 #include "common/sched/sched.h"
 #include "common/vcpu_time.h"
 #include "lib/string.h"
@@ -31,18 +32,16 @@ long register_vcpu_info(Vcpu& v, const xen::vcpu_register_vcpu_info& info) {
         return -xen::XEN_EINVAL;
     if (&v != current_vcpu() && !v.sched.down)
         return -xen::XEN_EINVAL;
-    // The frame must be the domain's own RAM, and not in use as a page table or
-    // descriptor table (Xen takes a writable type reference on it).
-    memory::FrameTable& ft = memory::frame_table();
-    if (!ft.valid(info.mfn))
+    // The frame must be the domain's own RAM and stay writable-typed while xenon writes
+    // into it (Xen holds a writable type reference for as long as it is registered), so
+    // that it can never become a page table.
+    memory::PageInfo* pg = memory::get_page_from_mfn(info.mfn, d.domid);
+    if (!pg)
         return -xen::XEN_EINVAL;
-    memory::PageInfo* pg = ft.page(info.mfn);
-    if (pg->owner != d.domid || pg->state != memory::FrameState::allocated)
+    if (memory::get_page_type(pg, memory::PageType::writable)) {
+        memory::put_page(pg);
         return -xen::XEN_EINVAL;
-    memory::PageType type = memory::type_of(pg->type_info);
-    if (type != memory::PageType::none && type != memory::PageType::writable &&
-        (pg->type_info & memory::kTypeCountMask))
-        return -xen::XEN_EINVAL;
+    }
 
     auto* page = static_cast<uint8_t*>(arch::phys_to_virt(info.mfn << PAGE_SHIFT));
     auto* new_info = reinterpret_cast<xen::vcpu_info*>(page + info.offset);

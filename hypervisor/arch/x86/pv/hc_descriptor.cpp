@@ -6,9 +6,8 @@
 // pages (never writable by the guest, never page tables). Until xenon's page-type system
 // exists the CPU's GDT window (arch/gdt_window.h) instead shows xenon's own checked copy
 // of those frames (per vCPU), so nothing a guest writes to its frames reaches the CPU.
-// update_descriptor changes that copy when the address is in a frame of the domain's
-// current GDT; writing any other frame needs a type reference xenon cannot take yet
-// (-ENOSYS). The guest's frames themselves are not written.
+// update_descriptor writes the frame (under a writable or descriptor-page type
+// reference, as Xen) and the copy, when the frame is in one of the domain's GDTs.
 #include "arch/cpu.h"
 #include "arch/gdt_window.h"
 #include "arch/guest_access.h"
@@ -20,6 +19,7 @@
 #include "common/hypercalls/hypercall_util.h"
 #include "common/memory/heap.h"
 #include "common/memory/page_info.h"
+#include "common/memory/page_type.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "public/errno.h"
@@ -149,22 +149,36 @@ long do_update_descriptor(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t
     if ((maddr & 7) || !arch::pv_check_descriptor(desc))
         return -xen::XEN_EINVAL;
     const uint64_t mfn = maddr >> PAGE_SHIFT;
-    if (!own_frame(d, mfn, memory::PageType::writable))
+    // As Xen: the frame must be the domain's, and take a descriptor-page or writable type
+    // reference for the write (so it is not, and cannot meanwhile become, a page table).
+    memory::PageInfo* pg = memory::get_page_from_mfn(mfn, d.domid);
+    if (!pg)
         return -xen::XEN_EINVAL;
+    memory::PageType type = memory::type_of(__atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE)) ==
+                                    memory::PageType::segdesc
+                                ? memory::PageType::segdesc
+                                : memory::PageType::writable;
+    if (memory::get_page_type(pg, type)) {
+        memory::put_page(pg);
+        return -xen::XEN_EINVAL;
+    }
+    auto* frame = static_cast<uint64_t*>(arch::phys_to_virt(mfn << PAGE_SHIFT));
     const unsigned index = (maddr & (PAGE_SIZE - 1)) / sizeof(uint64_t);
-    bool in_a_gdt = false;
-    Guard g(gdt_lock);
-    for (unsigned i = 0; i < d.vcpu_count; i++) {
-        ArchVcpu& a = d.vcpus[i]->arch;
-        for (unsigned f = 0; a.gdt_shadow && f < a.gdt_frame_count; f++) {
-            if (a.gdt_frames[f] != mfn)
-                continue;
-            // Live at once on every CPU whose window shows this copy.
-            __atomic_store_n(&a.gdt_shadow[f * kPerFrame + index], desc, __ATOMIC_RELEASE);
-            in_a_gdt = true;
+    __atomic_store_n(&frame[index], desc, __ATOMIC_RELEASE);
+    {
+        // A frame of a current GDT: the copy the CPUs show changes too, at once.
+        Guard g(gdt_lock);
+        for (unsigned i = 0; i < d.vcpu_count; i++) {
+            ArchVcpu& a = d.vcpus[i]->arch;
+            for (unsigned f = 0; a.gdt_shadow && f < a.gdt_frame_count; f++)
+                if (a.gdt_frames[f] == mfn)
+                    __atomic_store_n(&a.gdt_shadow[f * kPerFrame + index], desc,
+                                     __ATOMIC_RELEASE);
         }
     }
-    return in_a_gdt ? 0 : -xen::XEN_ENOSYS;
+    memory::put_page_type(pg);
+    memory::put_page(pg);
+    return 0;
 }
 
 long do_set_gdt(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
