@@ -163,6 +163,11 @@ bool sched_work_pending() {
 Vcpu* sched_pick(Vcpu* current) {
     unsigned cpu = arch::this_cpu_id();
     RunQueue& rq = runqueues[cpu];
+    // The common case on every return to a guest: it keeps its CPU. Checked without the
+    // lock: a change of these flags by another CPU is followed by a kick, which brings
+    // this CPU back here.
+    if (current && !__atomic_load_n(&rq.need_resched, __ATOMIC_ACQUIRE) && can_run(current))
+        return current;
     rq.lock.lock();
     if (current && can_run(current) && !rq.need_resched) {
         rq.lock.unlock();

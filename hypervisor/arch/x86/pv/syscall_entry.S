@@ -8,6 +8,13 @@
 #define MAX_CPUS 256
 #define VECTOR_SYSCALL 0x100
 #define TRAP_FRAME_SIZE (21 * 8) /* sizeof(arch::TrapFrame) */
+/* Offsets in arch::TrapFrame. */
+#define TF_R11 48
+#define TF_RCX 88
+#define TF_RIP 128
+#define TF_CS 136
+#define TF_RFLAGS 144
+#define TF_SS 160
 
         .data
         .balign 8
@@ -59,7 +66,42 @@ syscall_common:
         subq    $8, %rsp
         call    pv_syscall
         addq    $8, %rsp
-        jmp     restore_frame_and_iret
+        /* SYSRETQ when the frame is still what SYSCALL gives back (rip in rcx, rflags in
+         * r11, the flat 64-bit CS and SS, a canonical rip): it is much cheaper than
+         * IRETQ. Anything else (an iret hypercall, a vCPU switch) takes IRETQ. */
+        movq    TF_RIP(%rsp), %rax
+        cmpq    %rax, TF_RCX(%rsp)
+        jne     restore_frame_and_iret
+        movq    %rax, %rdx
+        shlq    $16, %rdx
+        sarq    $16, %rdx
+        cmpq    %rax, %rdx
+        jne     restore_frame_and_iret
+        movq    TF_RFLAGS(%rsp), %rax
+        cmpq    %rax, TF_R11(%rsp)
+        jne     restore_frame_and_iret
+        cmpq    $SEL_RING3_CS64, TF_CS(%rsp)
+        jne     restore_frame_and_iret
+        cmpq    $SEL_RING3_DS, TF_SS(%rsp)
+        jne     restore_frame_and_iret
+        popq    %r15
+        popq    %r14
+        popq    %r13
+        popq    %r12
+        popq    %rbp
+        popq    %rbx
+        popq    %r11
+        popq    %r10
+        popq    %r9
+        popq    %r8
+        popq    %rax
+        popq    %rcx
+        popq    %rdx
+        popq    %rsi
+        popq    %rdi
+        addq    $8, %rsp                  /* error code and vector */
+        movq    24(%rsp), %rsp            /* the guest's rsp; interrupts stay off until SYSRETQ */
+        sysretq
 
 /* Enters a guest for the first time on this CPU: %rdi points at the TrapFrame to load,
  * which the caller placed at the top of this CPU's stack. */

@@ -12,6 +12,10 @@ struct TrapFrame {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 static_assert(sizeof(TrapFrame) == 21 * 8);
+// pv/syscall_entry.S uses these offsets.
+static_assert(__builtin_offsetof(TrapFrame, r11) == 48 && __builtin_offsetof(TrapFrame, rcx) == 88 &&
+              __builtin_offsetof(TrapFrame, rip) == 128 && __builtin_offsetof(TrapFrame, cs) == 136 &&
+              __builtin_offsetof(TrapFrame, rflags) == 144 && __builtin_offsetof(TrapFrame, ss) == 160);
 
 using IrqHandler = void (*)(TrapFrame& frame);
 
