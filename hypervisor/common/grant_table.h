@@ -88,6 +88,9 @@ struct Env {
                                     uint32_t flags);
     // Flushes the TLBs that may hold domain d's translations.
     void (*flush_tlb)(DomId d);
+    // Writes back and invalidates the cache lines of bytes [offset, offset + length) of
+    // frame mfn.
+    void (*flush_cache)(uint64_t mfn, unsigned offset, unsigned length);
 };
 
 // Installs the environment (tests install theirs). Must outlive its use.
@@ -129,6 +132,13 @@ int16_t swap_grant_ref(const Caller& c, uint32_t ref_a, uint32_t ref_b);
 // (GNTST_bad_domain), then refuses what Xen would go on with: GNTST_general_error, the
 // frame stays the caller's.
 int16_t transfer(const Caller& c, uint64_t mfn, DomId to, uint32_t ref);
+
+// GNTTABOP_cache_flush (meant for Arm; x86 answers it too): 0 or a negative errno. The
+// frame (by machine address) must be the caller's or mapped by the caller through a grant
+// (-EPERM for frames no domain owns, -EINVAL when there is no such grant); CLEAN and
+// CLEAN|INVAL write the lines back, INVAL alone is -EOPNOTSUPP (x86). A zero length or op
+// does nothing (-EILSEQ if a search was under way: start_ref, the continuation's ref).
+long cache_flush(const Caller& c, const xen::gnttab_cache_flush& op, uint32_t start_ref);
 
 // --- Mapping ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdlib>
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <thread>
 #include <vector>
@@ -118,6 +119,8 @@ int16_t replace_host(uint64_t addr, uint64_t mfn, uint64_t new_addr, uint32_t fl
     return GNTST_okay;
 }
 void flush_tlb(DomId) { g_flushes++; }
+unsigned g_cache_flushes;
+void flush_cache(uint64_t, unsigned, unsigned) { g_cache_flushes++; }
 
 class GrantTable : public ::testing::Test {
   protected:
@@ -145,13 +148,14 @@ class GrantTable : public ::testing::Test {
         env.create_host_mapping = create_host;
         env.replace_host_mapping = replace_host;
         env.flush_tlb = flush_tlb;
+        env.flush_cache = flush_cache;
         gnttab::init(env);
 
         g_pool.clear();
         for (uint64_t f = kFrames - 1; f >= 200; f--)
             g_pool.push_back(f);
         g_live = {kPriv, kDomA, kDomB, kDomC};
-        g_flushes = 0;
+        g_flushes = g_cache_flushes = 0;
         // A: 8..39 (8..15 one block of order 3); B: 40..59; C: 60..69; L1 tables 70..73.
         for (uint64_t f = 8; f < 70; f++)
             Give(f, f < 40 ? kDomA : f < 60 ? kDomB : kDomC);
@@ -774,6 +778,35 @@ TEST_F(GrantTable, SwapGrantRef) {
     EXPECT_EQ(Unmap(As(kDomB), m.handle, 0, m.dev_bus_addr), GNTST_okay);
 }
 
+TEST_F(GrantTable, CacheFlushOfOwnAndGrantedFrames) {
+    Grant(kDomA, 10, kDomB, 20);
+    gnttab_cache_flush op{};
+    op.a.dev_bus_addr = 20u << 12;
+    op.length = 64;
+    op.op = GNTTAB_CACHE_CLEAN;
+    EXPECT_EQ(gnttab::cache_flush(As(kDomA), op, 0), 0); // the owner
+    EXPECT_EQ(gnttab::cache_flush(As(kDomB), op, 0), -XEN_EINVAL); // not mapped by B
+    auto m = Map(As(kDomB), kDomA, 10, GNTMAP_device_map | GNTMAP_readonly, 0);
+    ASSERT_EQ(m.status, GNTST_okay);
+    EXPECT_EQ(gnttab::cache_flush(As(kDomB), op, 0), 0);
+    EXPECT_EQ(gnttab::cache_flush(As(kDomB), op, 11), -XEN_EINVAL); // searched from ref 11
+    EXPECT_EQ(gnttab::cache_flush(As(kDomC), op, 0), -XEN_EINVAL);
+    op.op = GNTTAB_CACHE_INVAL;
+    EXPECT_EQ(gnttab::cache_flush(As(kDomB), op, 0), -XEN_EOPNOTSUPP);
+    op.a.dev_bus_addr = 150u << 12; // a frame nobody uses
+    op.op = GNTTAB_CACHE_CLEAN;
+    EXPECT_EQ(gnttab::cache_flush(As(kDomB), op, 0), -XEN_EPERM);
+    op.a.dev_bus_addr = uint64_t(kFrames) << 12;
+    EXPECT_EQ(gnttab::cache_flush(As(kDomB), op, 0), -XEN_EINVAL);
+    op.length = 0;
+    EXPECT_EQ(gnttab::cache_flush(As(kDomB), op, 0), 0);
+    EXPECT_EQ(gnttab::cache_flush(As(kDomB), op, 3), -XEN_EILSEQ);
+    EXPECT_EQ(g_cache_flushes, 2u);
+    EXPECT_EQ(Count(20), 2u); // the device mapping's reference only
+    EXPECT_EQ(Unmap(As(kDomB), m.handle, 0, m.dev_bus_addr), GNTST_okay);
+    EXPECT_EQ(Count(20), 1u);
+}
+
 // --- Concurrent changes of the shared entry ---------------------------------------------
 
 TEST_F(GrantTable, EntryRevokedBeforeThePinIsRefused) {
@@ -795,7 +828,7 @@ TEST_F(GrantTable, ConcurrentUseLeavesNothingBehind) {
     std::atomic<bool> stop{false};
     auto worker = [&](unsigned vcpu) {
         const gnttab::Caller b{kDomB, vcpu, false};
-        for (unsigned n = 0; n < 3000; n++) {
+        for (unsigned n = 0; n < 2000; n++) {
             uint32_t ref = 10 + (n + vcpu) % 4;
             bool ro = (n / 4) % 2;
             gnttab_map_grant_ref m{};
@@ -820,7 +853,7 @@ TEST_F(GrantTable, ConcurrentUseLeavesNothingBehind) {
     std::thread flipper([&] {
         while (!stop.load()) {
             __atomic_fetch_xor(&flipping->flags, GTF_readonly, __ATOMIC_SEQ_CST);
-            std::this_thread::yield();
+            std::this_thread::sleep_for(std::chrono::microseconds(5));
         }
     });
     std::thread t0(worker, 0), t1(worker, 1);

@@ -11,8 +11,8 @@
 //
 // Implemented: map_grant_ref, unmap_grant_ref, unmap_and_replace, setup_table,
 // query_size, copy, set_version (version 1 only), get_version, get_status_frames,
-// swap_grant_ref; transfer checks its arguments but moves no frame (grant_table.h). Not
-// implemented (-ENOSYS): cache_flush; dump_table is gone from Xen 4.17 as well.
+// swap_grant_ref, cache_flush; transfer checks its arguments but moves no frame
+// (grant_table.h). dump_table is gone from Xen 4.17: -ENOSYS on both.
 #include "arch/guest_access.h"
 #include "arch/pv_hypercalls.h"
 #include "common/domain.h"
@@ -248,6 +248,25 @@ long swap_grant_ref(const gnttab::Caller& c, unsigned cmd, uint64_t uop, unsigne
     return 0;
 }
 
+// The high bits of cmd are the continuation's grant ref (Xen's opaque argument).
+long cache_flush(const gnttab::Caller& c, unsigned cmd_in, uint64_t uop, unsigned count) {
+    constexpr size_t kSize = sizeof(xen::gnttab_cache_flush);
+    if (!handle_ok(uop, count, kSize))
+        return -xen::XEN_EFAULT;
+    uint32_t start_ref = cmd_in & ~kCmdMask;
+    for (unsigned i = 0; i < count; i++) {
+        if (slice_over(i))
+            return continue_at(xen::GNTTABOP_cache_flush, uop, count, i, kSize);
+        xen::gnttab_cache_flush op;
+        if (arch::copy_from_guest(&op, uop + uint64_t(i) * kSize, kSize))
+            return -xen::XEN_EFAULT;
+        if (long rc = gnttab::cache_flush(c, op, start_ref); rc < 0)
+            return rc;
+        start_ref = 0;
+    }
+    return 0;
+}
+
 } // namespace
 
 long do_grant_table_op(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t, uint64_t) {
@@ -274,6 +293,7 @@ long do_grant_table_op(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t, uint64_t
     case xen::GNTTABOP_get_version: return get_version(c, uop);
     case xen::GNTTABOP_swap_grant_ref: return swap_grant_ref(c, cmd, uop, count);
     case xen::GNTTABOP_transfer: return transfer(c, cmd, uop, count);
-    default: return -xen::XEN_ENOSYS; // cache_flush, dump_table, unknown
+    case xen::GNTTABOP_cache_flush: return cache_flush(c, cmd_in, uop, count);
+    default: return -xen::XEN_ENOSYS; // dump_table (gone from Xen 4.17 too), unknown
     }
 }

@@ -136,6 +136,14 @@ void flush_domain_tlb(memory::DomId id) {
         pv_flush_tlb_domain(*d);
 }
 
+void flush_cache(uint64_t mfn, unsigned offset, unsigned length) {
+    auto* p = static_cast<volatile uint8_t*>(map_frame(mfn));
+    constexpr unsigned kLine = 64; // CLFLUSH works on lines of at least this size
+    for (unsigned at = offset & ~(kLine - 1); at < offset + length; at += kLine)
+        asm volatile("clflush %0" : "+m"(p[at]));
+    asm volatile("mfence" ::: "memory");
+}
+
 constinit int g_env_state = 0; // 0: not installed, 1: being installed, 2: installed
 
 } // namespace
@@ -163,6 +171,7 @@ void gnttab::init_arch_env() {
     env.create_host_mapping = create_host_mapping;
     env.replace_host_mapping = replace_host_mapping;
     env.flush_tlb = flush_domain_tlb;
+    env.flush_cache = flush_cache;
     gnttab::init(env);
     __atomic_store_n(&g_env_state, 2, __ATOMIC_RELEASE);
 }
