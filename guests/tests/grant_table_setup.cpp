@@ -3,8 +3,8 @@
 // frames; more than 64 frames is GNTST_general_error, an unknown domain
 // GNTST_bad_domain, a frame list that cannot be written GNTST_bad_virt_addr (the
 // hypercall still returns 0) unless it points into Xen's range (-EFAULT), a count other
-// than 1 -EINVAL. The frames are the domain's to map writable; they are zero at first
-// and do not count in its reservation.
+// than 1 -EINVAL. The frames are the domain's to map writable; they are zero at first,
+// have no M2P entry and do not count in its reservation.
 #include "grant_util.h"
 #include "public/memory.h"
 
@@ -89,6 +89,12 @@ void test_main() {
     XT_CHECK_EQ(q.nr_frames, 3);
     // The grant frames are not part of the domain's reservation.
     XT_CHECK_RC(xt::memory_op(XENMEM_current_reservation, &self), pages);
+
+    // They have no pseudo-physical frame (the M2P says INVALID_M2P_ENTRY).
+    const volatile uint64_t *m2p =
+        reinterpret_cast<const volatile uint64_t *>(MACH2PHYS_VIRT_START);
+    for (unsigned i = 0; i < 3; i++)
+        XT_CHECK_EQ(m2p[frames[i]], ~0ul);
 
     // The domain maps them writable; they start out zero.
     XT_CHECK_RC(xt::update_va_mapping(reinterpret_cast<uint64_t>(window),

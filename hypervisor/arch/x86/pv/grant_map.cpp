@@ -121,7 +121,11 @@ void* map_frame(uint64_t mfn) { return phys_to_virt(mfn << PAGE_SHIFT); }
 
 uint64_t alloc_frame() {
     void* p = memory::alloc_zeroed_page();
-    return p ? virt_to_phys(p) >> PAGE_SHIFT : ~0ull;
+    if (!p)
+        return ~0ull;
+    uint64_t mfn = virt_to_phys(p) >> PAGE_SHIFT;
+    m2p_set(mfn, ~0ull); // no pseudo-physical frame (Xen's INVALID_M2P_ENTRY), as Xen
+    return mfn;
 }
 
 void free_frame(uint64_t mfn) { memory::free_pages(map_frame(mfn), 0); }
