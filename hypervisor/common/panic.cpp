@@ -30,38 +30,35 @@ void print_message(const char* banner, const char* fmt, va_list args) {
 
 } // namespace
 
-void panic(const char* fmt, ...) {
+// Every fatal path: one CPU reports (a second failure just stops), then the machine ends.
+// `caller_rip`/`caller_rbp` start a backtrace when non-zero.
+[[noreturn]] static void die(const char* banner, uint64_t caller_rip, uint64_t caller_rbp,
+                      const char* fmt, va_list args) {
     asm volatile("cli");
     if (__atomic_exchange_n(&panicking, true, __ATOMIC_SEQ_CST))
         second_failure();
+    print_message(banner, fmt, args);
+    if (caller_rip)
+        arch::backtrace(caller_rip, caller_rbp);
+    arch::machine_fail();
+}
+
+void panic(const char* fmt, ...) {
     va_list args;
     va_start(args, fmt);
-    print_message("PANIC", fmt, args);
-    va_end(args);
     // Start the walk at our caller's frame: panic() itself is not interesting.
-    arch::backtrace(reinterpret_cast<uint64_t>(__builtin_return_address(0)),
-                    *static_cast<uint64_t*>(__builtin_frame_address(0)));
-    arch::machine_fail();
+    die("PANIC", reinterpret_cast<uint64_t>(__builtin_return_address(0)),
+        *static_cast<uint64_t*>(__builtin_frame_address(0)), fmt, args);
 }
 
 void panic_without_backtrace(const char* fmt, ...) {
-    asm volatile("cli");
-    if (__atomic_exchange_n(&panicking, true, __ATOMIC_SEQ_CST))
-        second_failure();
     va_list args;
     va_start(args, fmt);
-    print_message("PANIC", fmt, args);
-    va_end(args);
-    arch::machine_fail();
+    die("PANIC", 0, 0, fmt, args);
 }
 
 void fatal_boot_error(const char* fmt, ...) {
-    asm volatile("cli");
-    if (__atomic_exchange_n(&panicking, true, __ATOMIC_SEQ_CST))
-        second_failure();
     va_list args;
     va_start(args, fmt);
-    print_message("xenon cannot continue", fmt, args);
-    va_end(args);
-    arch::machine_fail();
+    die("xenon cannot continue", 0, 0, fmt, args);
 }

@@ -1,6 +1,7 @@
 /* Exception and interrupt entry: one stub per vector that normalises the stack (an error
  * code slot always present, the vector beside it), then a common path that saves the
  * general registers as an arch::TrapFrame and calls trap_dispatch(). */
+#include "arch/asm_frame.h"
 #include "arch/layout.h"
 
 /* Vectors for which the CPU pushes an error code. */
@@ -26,21 +27,7 @@ trap_stubs:
 
 trap_common:
         cld
-        pushq   %rdi
-        pushq   %rsi
-        pushq   %rdx
-        pushq   %rcx
-        pushq   %rax
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %rbx
-        pushq   %rbp
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
+        PUSH_FRAME_REGS
         movq    %rsp, %rdi
         /* Link the frame into the rbp chain so backtraces walk through the trap. */
         movq    (15 + 1) * 8 + 0(%rsp), %rax   /* interrupted rip */
@@ -55,20 +42,6 @@ trap_common:
 /* Restores the TrapFrame at %rsp and returns through it: to xenon, or to a guest. */
         .globl restore_frame_and_iret
 restore_frame_and_iret:
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %rbp
-        popq    %rbx
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rax
-        popq    %rcx
-        popq    %rdx
-        popq    %rsi
-        popq    %rdi
+        POP_FRAME_REGS
         addq    $8, %rsp              /* error code and vector */
         iretq

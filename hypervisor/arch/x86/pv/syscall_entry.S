@@ -3,6 +3,7 @@
  * parks the guest's %rsp and loads the CPU's stack top; the stub's LSTAR is set per CPU.
  * The frame built is the same arch::TrapFrame an interrupt from the guest leaves at
  * the top of the stack, so every way in and out of a guest shares one layout. */
+#include "arch/asm_frame.h"
 #include "arch/layout.h"
 
 #define MAX_CPUS 256
@@ -46,21 +47,7 @@ syscall_common:
         pushq   $0
         movl    $VECTOR_SYSCALL, 4(%rsp)
         cld
-        pushq   %rdi
-        pushq   %rsi
-        pushq   %rdx
-        pushq   %rcx
-        pushq   %rax
-        pushq   %r8
-        pushq   %r9
-        pushq   %r10
-        pushq   %r11
-        pushq   %rbx
-        pushq   %rbp
-        pushq   %r12
-        pushq   %r13
-        pushq   %r14
-        pushq   %r15
+        PUSH_FRAME_REGS
         movq    %rsp, %rdi
         xorl    %ebp, %ebp                /* the guest's frames are not ours to walk */
         subq    $8, %rsp
@@ -84,21 +71,7 @@ syscall_common:
         jne     restore_frame_and_iret
         cmpq    $SEL_RING3_DS, TF_SS(%rsp)
         jne     restore_frame_and_iret
-        popq    %r15
-        popq    %r14
-        popq    %r13
-        popq    %r12
-        popq    %rbp
-        popq    %rbx
-        popq    %r11
-        popq    %r10
-        popq    %r9
-        popq    %r8
-        popq    %rax
-        popq    %rcx
-        popq    %rdx
-        popq    %rsi
-        popq    %rdi
+        POP_FRAME_REGS
         addq    $8, %rsp                  /* error code and vector */
         movq    24(%rsp), %rsp            /* the guest's rsp; interrupts stay off until SYSRETQ */
         sysretq
