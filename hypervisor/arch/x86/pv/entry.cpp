@@ -74,6 +74,12 @@ namespace arch {
 
 void pv_toggle_guest_mode(Vcpu& v) {
     ArchVcpu& a = v.arch;
+    // Never load an empty root (a guest in user mode without user page tables would
+    // take xenon down with it): that guest is crashed instead and stays where it is.
+    if (!(a.in_kernel ? a.cr3_user : a.cr3_kernel)) {
+        domain_crash(*v.domain, "switch to a guest mode that has no page tables");
+        return;
+    }
     a.in_kernel = !a.in_kernel;
     write_cr3(a.in_kernel ? a.cr3_kernel : a.cr3_user);
     wrmsr(msr::kGsBase, a.in_kernel ? a.gs_base_kernel : a.gs_base_user);
