@@ -82,7 +82,8 @@ long send(Domain& d, uint32_t port);
 long status(xen::evtchn_status& s);
 long bind_vcpu(uint32_t port, uint32_t vcpu);
 long unmask(uint32_t port);
-long reset(Domain& d);
+// EVTCHNOP_reset (resuming: Xen's EVTCHNOP_reset_cont, which finds nothing to resume).
+long reset(Domain& d, bool resuming);
 
 // A domain going away: every port is closed (remote ends become unbound again, so no
 // other domain refers to d afterwards). Call once its vCPUs are off their CPUs; the

@@ -521,12 +521,13 @@ long unmask(uint32_t port) {
     return 0;
 }
 
-long reset(Domain& d) {
+long reset(Domain& d, bool resuming) {
     Domain& self = *current_vcpu()->domain;
-    // Another domain's ports may only be reset while the toolstack has it paused; there
-    // is no such pause yet, so only a domain's own reset gets through.
-    if (&d != &self)
+    // Another domain's ports may only be reset while the toolstack has it paused.
+    if (&d != &self && !__atomic_load_n(&d.toolstack_pauses, __ATOMIC_ACQUIRE))
         return -xen::XEN_EINVAL;
+    if (resuming)
+        return -xen::XEN_EBUSY; // xenon's reset is never preempted: none to resume
     EvtchnDomain* e = of(d);
     if (!e)
         return -xen::XEN_ENOMEM;

@@ -15,6 +15,10 @@ namespace {
 // reference 2-CPU QEMU machine); xenon has no pirqs yet and uses those two figures.
 uint32_t nr_pirqs(const Domain& d) { return d.privileged ? 416 : 24 + 32; }
 
+// Xen's continuation of a preempted EVTCHNOP_reset, reachable by guests too. xenon's reset
+// is never preempted, so none is ever under way: Xen's answer then is -EBUSY.
+constexpr int kEvtchnopResetCont = 14;
+
 // The common shape: in, act, out on success.
 template <typename T, typename Fn> long in_out(uint64_t arg, Fn fn) {
     T op;
@@ -66,13 +70,14 @@ long do_event_channel_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t)
     case xen::EVTCHNOP_unmask:
         return in_only<xen::evtchn_unmask>(arg, [](auto& op) { return evtchn::unmask(op.port); });
     case xen::EVTCHNOP_reset:
+    case kEvtchnopResetCont:
         return in_only<xen::evtchn_reset>(arg, [&](auto& op) -> long {
             Domain* d = hc::domain_by_any_id(op.dom, self);
             if (!d)
                 return -xen::XEN_ESRCH;
             if (d != &self && !self.privileged)
                 return -xen::XEN_EPERM;
-            return evtchn::reset(*d);
+            return evtchn::reset(*d, cmd == kEvtchnopResetCont);
         });
     case xen::EVTCHNOP_init_control:
         // No FIFO ABI: guests fall back to 2-level (Xen 4.17 itself offers FIFO).
