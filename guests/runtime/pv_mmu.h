@@ -1,7 +1,7 @@
-// Helpers for the PV MMU conformance guests (mmu_*.cpp): the MMU hypercalls, and finding
-// the guest's own page-table entries. The initial page tables are mapped read-only in the
-// start-of-day mapping (pfn n at VIRT_BASE + n pages), and a table entry's frame is turned
-// into that address through the read-only M2P table.
+// Helpers for the guests that drive the PV MMU (tests/mmu_*.cpp, bench/pv_mm_bench.cpp):
+// the MMU hypercalls, and finding the guest's own page-table entries. The initial page
+// tables are mapped read-only in the start-of-day mapping (pfn n at VIRT_BASE + n pages),
+// and a table entry's frame is turned into that address through the read-only M2P table.
 #pragma once
 #include "runtime.h"
 

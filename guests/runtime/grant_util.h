@@ -1,7 +1,7 @@
-// Helpers for the grant-table conformance guests (grant_*.cpp): the hypercall, the
-// guest's own grant table mapped at a page of the image, and the guest's own page-table
-// entries (the initial tables are mapped read-only at VIRT_BASE + pfn pages; an entry's
-// frame becomes that address through the read-only M2P table).
+// Helpers for the guests that use grant tables (tests/grant_*.cpp, bench/pv_mm_bench.cpp):
+// the hypercall, the guest's own grant table mapped at a page of the image, and the
+// guest's own page-table entries (the initial tables are mapped read-only at VIRT_BASE +
+// pfn pages; an entry's frame becomes that address through the read-only M2P table).
 //
 // The guests run as the initial domain, whose id is 0: grants "to oneself" name domain 0
 // (a grant entry or a map naming DOMID_SELF names nobody, as Xen's answers show).
