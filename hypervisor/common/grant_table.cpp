@@ -505,6 +505,21 @@ bool buf_valid(const xen::gnttab_copy_ptr& p, const CopyBuf& b, bool is_gref) {
     return is_gref ? b.key == p.u.ref : b.key == p.u.gmfn;
 }
 
+// Copies len bytes, in quadwords where it can (as Xen's memcpy does): under emulation every
+// iteration of a string instruction costs, so a page goes 8x faster than byte by byte.
+// Source and destination may be the same frame, overlapping: then memmove.
+void copy_bytes(uint8_t* d, const uint8_t* s, size_t len) {
+    if (d < s + len && s < d + len) {
+        memmove(d, s, len);
+        return;
+    }
+    size_t words = len / 8, rest = len % 8;
+    asm volatile("rep movsq\n\tmov %[rest], %%rcx\n\trep movsb"
+                 : "+D"(d), "+S"(s), "+c"(words)
+                 : [rest] "r"(rest)
+                 : "memory");
+}
+
 int16_t copy_data(const xen::gnttab_copy& op, const CopyBuf& dest, const CopyBuf& src) {
     if (op.source.offset + op.len > kPageSize || op.dest.offset + op.len > kPageSize)
         return xen::GNTST_bad_copy_arg;
@@ -514,7 +529,7 @@ int16_t copy_data(const xen::gnttab_copy& op, const CopyBuf& dest, const CopyBuf
         return xen::GNTST_general_error;
     auto* d = static_cast<uint8_t*>(g_env.map(dest.mfn)) + op.dest.offset;
     auto* s = static_cast<const uint8_t*>(g_env.map(src.mfn)) + op.source.offset;
-    memmove(d, s, op.len); // source and destination may be the same frame
+    copy_bytes(d, s, op.len);
     return xen::GNTST_okay;
 }
 
