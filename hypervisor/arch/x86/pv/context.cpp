@@ -5,6 +5,7 @@
 #include "arch/percpu.h"
 #include "arch/pv.h"
 #include "arch/pv_hypercalls.h"
+#include "arch/pv_mm.h"
 #include "common/domain.h"
 #include "common/vcpu_time.h"
 
@@ -58,6 +59,7 @@ void pv_context_load(Vcpu& v, TrapFrame& frame) {
     constexpr uint64_t kIf = 1 << 9, kForbidden = (3 << 12) | (1 << 14) | (1 << 17);
     frame = v.arch.regs;
     frame.rflags = (frame.rflags & ~kForbidden) | kIf | 2;
+    pv_mm_cpu_enter(*v.domain);
     write_cr3(v.arch.in_kernel ? v.arch.cr3_kernel : v.arch.cr3_user);
     wrmsr(msr::kFsBase, v.arch.fs_base);
     wrmsr(msr::kGsBase, v.arch.in_kernel ? v.arch.gs_base_kernel : v.arch.gs_base_user);

@@ -81,16 +81,25 @@ void pv_flush_tlb_local() {
     }
 }
 
+void pv_mm_cpu_enter(Domain& d) {
+    unsigned cpu = this_cpu_id();
+    uint64_t bit = uint64_t(1) << (cpu % 64);
+    // Set before the CR3 load, with a locked (fully ordered) instruction: a flusher that
+    // does not see the bit has written its entries before this CPU can walk them.
+    if (!(__atomic_load_n(&d.arch.dirty_cpus[cpu / 64], __ATOMIC_RELAXED) & bit))
+        __atomic_fetch_or(&d.arch.dirty_cpus[cpu / 64], bit, __ATOMIC_SEQ_CST);
+}
+
 void pv_flush_tlb_domain(Domain& d) {
     pv_flush_tlb_local();
-    // A CPU keeps only the translations of the page tables it has loaded, and a vCPU's
-    // tables stay loaded on the CPU it last ran on: flush the others when any vCPU of
-    // the domain is (or was last) elsewhere.
-    // TODO: a per-domain mask of the CPUs that may hold its translations (Xen's
-    // dirty_cpumask) would spare the CPUs that never ran it.
+    // The entries changed are visible to every CPU before the mask is read (see above).
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     unsigned self = this_cpu_id();
-    for (unsigned i = 0; i < d.vcpu_count; i++) {
-        if (d.vcpus[i] && d.vcpus[i]->processor != self) {
+    for (unsigned w = 0; w < kMaxCpus / 64; w++) {
+        uint64_t others = __atomic_load_n(&d.arch.dirty_cpus[w], __ATOMIC_RELAXED);
+        if (w == self / 64)
+            others &= ~(uint64_t(1) << (self % 64));
+        if (others) {
             smp_call_others([](void*) { pv_flush_tlb_local(); }, nullptr);
             return;
         }

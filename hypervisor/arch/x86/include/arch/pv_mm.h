@@ -29,9 +29,11 @@ uint64_t m2p_get(uint64_t mfn);
 uint64_t m2p_entries();
 uint64_t m2p_mapped_end();
 
-// Flushes every TLB that may hold d's translations (this CPU's and those its other
-// vCPUs last ran on).
+// Flushes every TLB that may hold d's translations: this CPU's, and the others' when
+// one of them has ever loaded d's page tables.
 void pv_flush_tlb_domain(Domain& d);
+// This CPU is about to load d's page tables: from now on d's flushes must reach it.
+void pv_mm_cpu_enter(Domain& d);
 // Flushes all of this CPU's TLB entries (global ones included).
 void pv_flush_tlb_local();
 

@@ -2,6 +2,7 @@
 #pragma once
 #include <stdint.h>
 
+#include "arch/percpu.h"
 #include "arch/traps.h"
 #include "public/arch-x86.h"
 
@@ -53,4 +54,8 @@ struct alignas(64) ArchVcpu {
 
 struct ArchDomain {
     uint64_t hypercall_page_va; // 0 if the kernel did not ask for one
+    // The CPUs that have loaded this domain's page tables and so may cache its
+    // translations (Xen's dirty_cpumask; a CPU is never taken out again): a flush for the
+    // domain reaches them only (arch/x86/pv/mm_env.cpp).
+    uint64_t dirty_cpus[arch::kMaxCpus / 64];
 };
