@@ -457,6 +457,66 @@ TEST_F(PageType_, UpdateL1EntryNeedsAnL1) {
     ExpectAllReleased();
 }
 
+// Writable page tables: the write a callback computes from the old entry, checked and
+// counted as Xen's ptwr path does.
+struct Ptwr {
+    uint64_t value;
+    bool write = true;
+    unsigned calls = 0;
+    uint64_t seen = 0;
+    static bool Compute(void* ctx, uint64_t old, uint64_t* val) {
+        auto* p = static_cast<Ptwr*>(ctx);
+        p->calls++;
+        p->seen = old;
+        *val = p->value;
+        return p->write;
+    }
+};
+
+TEST_F(PageType_, EmulatedL1WriteChecksAndCounts) {
+    BuildTree();
+    ASSERT_EQ(memory::pin_table(1, kDomA, PageType::l4), 0);
+    auto Write = [](uint64_t mfn, unsigned index, Ptwr p, DomId d = kDomA) {
+        return memory::emulate_l1_write(mfn, index, d, Ptwr::Compute, &p);
+    };
+    // A new writable mapping takes a writable type reference; the frame can't be a table.
+    EXPECT_EQ(Write(4, 50, {E(31, kRw)}), 0);
+    EXPECT_EQ(T(4)[50], E(31, kRw | pt::kGlobal));
+    EXPECT_EQ(TCount(31), 1u);
+    EXPECT_EQ(Count(31), 2u);
+    EXPECT_EQ(memory::pin_table(31, kDomA, PageType::l1), EINVAL_);
+    // Rewriting the same entry: references taken and dropped, nothing leaks.
+    EXPECT_EQ(Write(4, 50, {E(31, kRw)}), 0);
+    EXPECT_EQ(Count(31), 2u);
+    // A failed compare writes nothing.
+    Ptwr no{0, false};
+    EXPECT_EQ(memory::emulate_l1_write(4, 50, kDomA, Ptwr::Compute, &no), 0);
+    EXPECT_EQ(no.seen, E(31, kRw | pt::kGlobal));
+    EXPECT_EQ(TCount(31), 1u);
+    // Refusals leave the entry alone: a page table writable, another domain's frame, a
+    // free frame, bad flags; and only L1 tables of the caller are written.
+    EXPECT_EQ(Write(4, 50, {E(4, kRw)}), EBUSY_);
+    EXPECT_EQ(Write(4, 50, {E(85, kRw)}), EBUSY_);
+    EXPECT_EQ(Write(4, 50, {E(120, kRw)}), EBUSY_);
+    EXPECT_EQ(Write(4, 50, {E(31, kRw | pt::kPse)}), EINVAL_);
+    EXPECT_EQ(Write(3, 50, {0}), EINVAL_);
+    EXPECT_EQ(Write(50, 0, {0}), EINVAL_);
+    EXPECT_EQ(Write(4, 50, {0}, kDomB), EINVAL_);
+    EXPECT_EQ(T(4)[50], E(31, kRw | pt::kGlobal));
+    // A read-only mapping of a page table is fine; clearing drops every reference.
+    EXPECT_EQ(Write(4, 51, {E(3, kRo)}), 0);
+    EXPECT_EQ(Count(3), 4u);
+    EXPECT_EQ(Write(4, 51, {0}), 0);
+    EXPECT_EQ(Write(4, 50, {0x1234000}), 0); // not present: not checked
+    EXPECT_EQ(T(4)[50], 0x1234000u);
+    EXPECT_EQ(TCount(31), 0u);
+    EXPECT_EQ(memory::pin_table(31, kDomA, PageType::l1), 0);
+    EXPECT_EQ(memory::unpin_table(31, kDomA), 0);
+    EXPECT_EQ(Write(4, 50, {0}), 0);
+    EXPECT_EQ(memory::unpin_table(1, kDomA), 0);
+    ExpectAllReleased();
+}
+
 TEST_F(PageType_, LinearPageTables) {
     BuildTree();
     // An L4 mapping itself read-only: allowed, and holds no reference.

@@ -454,6 +454,28 @@ int mod_l1_entry(uint64_t* p, uint64_t nl1e, EntryWrite how, DomId pt_owner, Dom
     return 0;
 }
 
+// Xen's ptwr_emulated_update, on a locked L1 frame: compare-and-swap, since only the
+// CPU's Accessed/Dirty updates may race with it.
+int emulated_l1_write(uint64_t* p, DomId d, L1WriteFn compute, void* ctx) {
+    for (;;) {
+        uint64_t ol1e = load(p), nl1e;
+        if (!compute(ctx, ol1e, &nl1e))
+            return 0;
+        if (nl1e & kPresent) {
+            int rc = get_page_from_l1e(nl1e, d, d);
+            if (rc < 0)
+                return rc;
+            nl1e ^= static_cast<uint64_t>(rc);
+        }
+        nl1e = adjust_l1e(nl1e);
+        if (cas(p, ol1e, nl1e)) {
+            put_page_from_l1e(ol1e);
+            return 0;
+        }
+        put_page_from_l1e(nl1e);
+    }
+}
+
 // Xen's mod_l2_entry .. mod_l4_entry, on a locked table.
 int mod_upper_entry(PageInfo* table, uint64_t mfn, unsigned index, uint64_t ne, unsigned level,
                     EntryWrite how, DomId d) {
@@ -656,6 +678,21 @@ int update_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, DomI
     if (type_of(load(&pg->type_info)) == PageType::l1)
         rc = mod_l1_entry(g_env.map(l1_mfn) + index, val, EntryWrite::normal, d, pg_owner);
     page_unlock(pg);
+    put_page(pg);
+    return rc;
+}
+
+int emulate_l1_write(uint64_t l1_mfn, unsigned index, DomId d, L1WriteFn compute, void* ctx) {
+    ASSERT(index < kEntries);
+    PageInfo* pg = get_page_from_mfn(l1_mfn, d);
+    if (!pg)
+        return -xen::XEN_EINVAL;
+    int rc = -xen::XEN_EINVAL;
+    if (page_lock(pg)) {
+        if (type_of(load(&pg->type_info)) == PageType::l1)
+            rc = emulated_l1_write(g_env.map(l1_mfn) + index, d, compute, ctx);
+        page_unlock(pg);
+    }
     put_page(pg);
     return rc;
 }

@@ -105,6 +105,17 @@ int update_entry(uint64_t mfn, unsigned index, uint64_t val, EntryWrite how, Dom
 // update_va_mapping: as update_entry, but frame l1_mfn must be an L1 table of d.
 int update_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, DomId pg_owner);
 
+// Writable page tables (VMASST_TYPE_writable_pagetables; arch/x86/pv/ptwr.cpp): one guest
+// write to entry `index` of frame l1_mfn, which must be an L1 table of d (else -EINVAL).
+// Under the table's entry lock, `compute` sees the entry's current value and gives the
+// value to write, or false when nothing is to be written (a failed compare). A present
+// new entry is checked and referenced as Xen's ptwr emulation does it: the new entry's
+// references taken (d owning both the table and the frame), the old entry's dropped,
+// even when the two are equal. `compute` may run again if the CPU sets Accessed/Dirty
+// meanwhile; its last call is the one that counts. 0, or why not (entry unchanged).
+using L1WriteFn = bool (*)(void* ctx, uint64_t old, uint64_t* val);
+int emulate_l1_write(uint64_t l1_mfn, unsigned index, DomId d, L1WriteFn compute, void* ctx);
+
 // --- Grant-table mappings (hook for common/grant_table.cpp via arch/x86/pv/grant_map.cpp) ---
 // Xen's create/replace_grant_pv_mapping write L1 entries whose references the grant code
 // takes and drops itself. exchange_l1_entry writes `val` (adjusted as every 64-bit PV L1

@@ -5,6 +5,7 @@
 #include "arch/percpu.h"
 #include "arch/pv.h"
 #include "arch/pv_emulate.h"
+#include "arch/pv_ptwr.h"
 #include "common/console.h"
 #include "common/domain.h"
 #include "lib/format.h"
@@ -73,6 +74,8 @@ void pv_guest_trap(TrapFrame& f) {
             return;
         break;
     case kVecPageFault:
+        if (pv_ptwr_fault(f, *v))
+            return;
         v->vcpu_info->arch.cr2 = read_cr2();
         break;
     case kVecNoDevice:
