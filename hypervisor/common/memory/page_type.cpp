@@ -95,12 +95,13 @@ void dec_linear_uses(PageInfo* pg) {
 
 uint64_t nx_flag() { return g_env.nx ? kNx : 0; }
 
-// Flags refused in a present L1 entry of domain d.
-uint64_t l1_disallowed(DomId d) {
-    uint64_t allowed = kGuestFlags | nx_flag() | kGlobal;
-    if (g_env.io_capable && g_env.io_capable(d))
-        allowed |= kCacheAttrs;
-    return ~(allowed | kAddrMask);
+// Whether present L1 entry e of domain d has flags refused to d. Cache attributes are
+// d's only with I/O rights, asked about only when e carries them (a domain lookup).
+bool l1_disallowed(uint64_t e, DomId d) {
+    uint64_t bad = e & ~(kGuestFlags | nx_flag() | kGlobal | kAddrMask);
+    if (bad && !(bad & ~kCacheAttrs) && g_env.io_capable && g_env.io_capable(d))
+        bad = 0;
+    return bad != 0;
 }
 // Flags refused in a present L2, L3 or L4 entry (no superpages for PV guests).
 uint64_t upper_disallowed() { return ~(kGuestFlags | nx_flag() | kAddrMask); }
@@ -156,7 +157,7 @@ int put_type(PageInfo* pg, PageInfo* ptpg);
 // Xen's get_page_from_l1e: takes the references a present L1 entry needs. Returns < 0 on
 // refusal, else the flags to flip in the entry (cache attributes forced for I/O frames).
 int get_page_from_l1e(uint64_t e, DomId l1e_owner, DomId pg_owner) {
-    if (e & l1_disallowed(l1e_owner))
+    if (l1_disallowed(e, l1e_owner))
         return -xen::XEN_EINVAL;
     uint64_t mfn = entry_mfn(e);
     PageInfo* pg = frame(mfn);
@@ -437,7 +438,7 @@ void page_unlock(PageInfo* pg) {
 int mod_l1_entry(uint64_t* p, uint64_t nl1e, EntryWrite how, DomId pt_owner, DomId pg_owner) {
     uint64_t ol1e = load(p);
     if (nl1e & kPresent) {
-        if (nl1e & l1_disallowed(pt_owner))
+        if (l1_disallowed(nl1e, pt_owner))
             return -xen::XEN_EINVAL;
         nl1e = adjust_l1e(nl1e);
         if (!entry_changed(ol1e, nl1e)) {
