@@ -3,14 +3,16 @@
 #include "arch/machine.h"
 #include "arch/percpu.h"
 #include "common/console.h"
+#include "common/event_channel.h"
 #include "common/grant_table.h"
 #include "common/memory/buddy.h"
+#include "common/memory/domain_frames.h"
 #include "common/memory/heap.h"
 #include "common/panic.h"
-#include "common/event_channel.h"
 #include "common/sched/sched.h"
 #include "common/vcpu_time.h"
 #include "lib/string.h"
+#include "public/errno.h"
 #include "public/sched.h"
 
 namespace {
@@ -42,11 +44,14 @@ void unregister_domain(Domain* d) {
             slot = nullptr;
 }
 
-// Scrubs and frees every frame the domain owns. Frames come in the blocks the builder
-// took from the allocator; the block's first frame knows the block's order.
+// Frees every frame the domain still owns: those it holds, and those it gave back that
+// its own tables or pins still referenced. Frames come as order-0 blocks (the builder
+// and populate_physmap split theirs); a block still whole is split at its first frame,
+// which the scan meets first. They are scrubbed and freed after a flush of every TLB
+// (a CPU may still hold the domain's global user mappings).
 uint64_t release_frames(uint16_t domid) {
     memory::FrameTable& ft = memory::frame_table();
-    uint64_t freed = 0;
+    uint64_t released = 0;
     for (uint64_t mfn = 0; mfn < ft.frame_count(); mfn++) {
         memory::PageInfo* pg = ft.page(mfn);
         if (pg->state != memory::FrameState::allocated || pg->owner != domid ||
@@ -61,18 +66,11 @@ uint64_t release_frames(uint16_t domid) {
             pg->owner = memory::kDomIdXen;
             continue;
         }
-        unsigned order = pg->order;
-        for (uint64_t i = 0; i < (1ull << order); i++) {
-            pg[i].type_info = 0;
-            pg[i].count_info &= ~memory::kCountMask;
-            pg[i].owner = memory::kDomIdXen;
-        }
-        memset(arch::phys_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE << order);
-        memory::buddy().free(pg, order);
-        freed += 1ull << order;
-        mfn += (1ull << order) - 1;
+        memory::release_dead_frame(pg);
+        released++;
     }
-    return freed;
+    memory::drain_released_frames();
+    return released;
 }
 
 } // namespace
@@ -92,6 +90,27 @@ Domain* domain_next(uint16_t domid) {
         if (d && d->domid >= domid && (!best || d->domid < best->domid))
             best = d;
     return best;
+}
+
+int domain_charge_pages(uint16_t domid, uint64_t n) {
+    Domain* d = domain_lookup(domid);
+    if (!d)
+        return -xen::XEN_ESRCH;
+    lib::LockGuard guard(d->page_lock);
+    if (d->tot_pages > d->max_pages)
+        return -xen::XEN_EPERM; // ratcheted down below what it has: no new pages
+    if (n > d->max_pages - d->tot_pages)
+        return -xen::XEN_E2BIG;
+    d->tot_pages += n;
+    return 0;
+}
+
+void domain_uncharge_pages(uint16_t domid, uint64_t n) {
+    if (Domain* d = domain_lookup(domid)) {
+        lib::LockGuard guard(d->page_lock);
+        ASSERT(d->tot_pages >= n);
+        d->tot_pages -= n;
+    }
 }
 
 void domain_destroy(Domain& d) {
@@ -116,10 +135,16 @@ void domain_destroy(Domain& d) {
     d.domid = xen::DOMID_INVALID;
 }
 
-Vcpu* current_vcpu() { return static_cast<Vcpu*>(arch::cpu_info()->current_vcpu); }
-void set_current_vcpu(Vcpu* v) { arch::cpu_info()->current_vcpu = v; }
+Vcpu* current_vcpu() {
+    return static_cast<Vcpu*>(arch::cpu_info()->current_vcpu);
+}
+void set_current_vcpu(Vcpu* v) {
+    arch::cpu_info()->current_vcpu = v;
+}
 
-Domain* dom0() { return initial_domain; }
+Domain* dom0() {
+    return initial_domain;
+}
 
 Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus) {
     if (vcpus == 0 || vcpus > kMaxVcpusPerDomain)
@@ -154,8 +179,8 @@ Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus) {
 }
 
 void domain_shutdown(Domain& d, unsigned reason) {
-    static constexpr const char* kReasons[] = {"poweroff", "reboot", "suspend", "crash",
-                                               "watchdog", "soft_reset"};
+    static constexpr const char* kReasons[] = {"poweroff", "reboot",   "suspend",
+                                               "crash",    "watchdog", "soft_reset"};
     const char* name = reason < 6 ? kReasons[reason] : "unknown";
     log_info("d%u: shutdown (%s)", d.domid, name);
     d.shutting_down = true;

@@ -88,6 +88,11 @@ Domain* domain_next(uint16_t domid);
 // caller's own.
 void domain_destroy(Domain& d);
 Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus);
+// A domain's reservation (tot_pages within max_pages), as Xen's assign_pages checks it:
+// 0; -EPERM if it already holds more than max_pages, -E2BIG if n more do not fit, -ESRCH
+// for no such domain. Uncharging a domain that is gone does nothing.
+int domain_charge_pages(uint16_t domid, uint64_t n);
+void domain_uncharge_pages(uint16_t domid, uint64_t n);
 
 // Stops a domain's execution for good with a SHUTDOWN_* reason. For the initial domain
 // this ends the machine's run, as in Xen: poweroff powers off, reboot reboots. Otherwise

@@ -1,11 +1,12 @@
 // HYPERVISOR_memory_op: a domain's memory. The low MEMOP_EXTENT_SHIFT bits of cmd pick
-// the sub-op; the bits above carry a continuation's start extent, which the sub-ops here
-// (none of which continue) refuse with -EINVAL, as Xen does.
+// the sub-op; the bits above carry a continuation's start extent, which the sub-ops
+// without extents refuse with -EINVAL, as Xen does.
 //
-// Implemented: the queries (maximum_ram_page, current/maximum_reservation, maximum_gpfn,
-// machphys_mapping) and the memory maps (memory_map, machine_memory_map). Sub-ops that
-// move frames (populate_physmap, decrease_reservation, exchange, add_to_physmap, ...)
-// belong with the PV MMU and answer -ENOSYS until it lands.
+// Here: the dispatch, the queries (maximum_ram_page, current/maximum_reservation,
+// maximum_gpfn, machphys_mapping) and the memory maps. The sub-ops that move frames are
+// in memory_op_reservation.cpp and memory_op_exchange.cpp, the physmap ones in
+// memory_op_physmap.cpp, the M2P frame lists in memory_op_machphys.cpp.
+#include "common/hypercalls/memory_op.h"
 #include "common/bootinfo.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
@@ -20,12 +21,6 @@ const BootInfo& boot_information(); // arch/x86/setup.cpp
 
 namespace {
 
-// Xen's XSM_TARGET check with the default policy: a domain may ask about itself; the
-// control domain about anyone.
-bool may_query(const Domain& self, const Domain& target) {
-    return &self == &target || self.privileged;
-}
-
 long reservation_query(unsigned op, uint64_t start_extent, uint64_t arg, Domain& self) {
     if (start_extent)
         return -xen::XEN_EINVAL;
@@ -35,7 +30,7 @@ long reservation_query(unsigned op, uint64_t start_extent, uint64_t arg, Domain&
     Domain* d = hc::domain_by_any_id(md.domid, self);
     if (!d)
         return -xen::XEN_ESRCH;
-    if (!may_query(self, *d))
+    if (!memop::may_target(self, *d))
         return -xen::XEN_EPERM;
     switch (op) {
     case xen::XENMEM_current_reservation:
@@ -96,6 +91,23 @@ long do_memory_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
     case xen::XENMEM_maximum_gpfn:
         return reservation_query(op, start_extent, arg, self);
 
+    case xen::XENMEM_increase_reservation:
+    case xen::XENMEM_decrease_reservation:
+    case xen::XENMEM_populate_physmap:
+        return memop::reservation(op, start_extent, arg, self);
+
+    case xen::XENMEM_exchange:
+        if (start_extent)
+            return -xen::XEN_EINVAL;
+        return memop::exchange(arg, self);
+
+    case xen::XENMEM_add_to_physmap:
+        return memop::add_to_physmap(start_extent, arg, self);
+    case xen::XENMEM_add_to_physmap_batch:
+        return memop::add_to_physmap_batch(start_extent, arg, self);
+    case xen::XENMEM_remove_from_physmap:
+        return memop::remove_from_physmap(start_extent, arg, self);
+
     default:
         break;
     }
@@ -115,6 +127,10 @@ long do_memory_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
     }
     case xen::XENMEM_machine_memory_map:
         return machine_memory_map(arg, self);
+    case xen::XENMEM_machphys_mfn_list:
+        return memop::machphys_mfn_list(arg);
+    case xen::XENMEM_machphys_compat_mfn_list:
+        return memop::machphys_compat_mfn_list(arg);
     case xen::XENMEM_machphys_mapping: {
         // Where the read-only machine-to-physical table is; the initial domain is told the
         // last frame that exists (no memory hotplug), others the table's capacity.

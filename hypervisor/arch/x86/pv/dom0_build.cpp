@@ -107,6 +107,20 @@ struct Builder {
     }
 };
 
+// dom0_mem's max: part, in pages of `free`; as in Xen, without one dom0 may grow (by
+// populate_physmap) up to the 32-bit limit of Xen's max_pages.
+uint64_t dom0_max_pages(uint64_t free) {
+    const Dom0MemAmount& max = boot_options().dom0_mem.max;
+    uint64_t pages = UINT32_MAX;
+    switch (max.kind) {
+    case Dom0MemAmount::Kind::kBytes: pages = max.value / kPage; break;
+    case Dom0MemAmount::Kind::kAllBut: pages = free > max.value / kPage ? free - max.value / kPage : 0; break;
+    case Dom0MemAmount::Kind::kPercent: pages = free * max.value / 100; break;
+    default: break;
+    }
+    return pages < UINT32_MAX ? pages : UINT32_MAX;
+}
+
 uint64_t choose_dom0_pages() {
     uint64_t free = memory::buddy().free_pages();
     const Dom0Mem& opt = boot_options().dom0_mem;
@@ -117,8 +131,8 @@ uint64_t choose_dom0_pages() {
     case Dom0MemAmount::Kind::kPercent: want = free * opt.amount.value / 100; break;
     default: want = free - free / 16 - (16 << 20) / kPage; break; // leave xenon room to work
     }
-    if (opt.max.kind == Dom0MemAmount::Kind::kBytes && want > opt.max.value / kPage)
-        want = opt.max.value / kPage;
+    if (want > dom0_max_pages(free))
+        want = dom0_max_pages(free);
     uint64_t reserve = (4 << 20) / kPage;
     if (want + reserve > free)
         want = free > reserve ? free - reserve : 0;
@@ -194,10 +208,12 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
     spec.initrd = initrd;
     spec.cmdline = kernel.args;
     pv_mm_init(); // the M2P table's memory, before dom0's share is chosen
+    uint64_t free = memory::buddy().free_pages();
     spec.nr_pages = choose_dom0_pages();
     // As in Xen, dom0 gets a vCPU per CPU; vCPU 0 starts, the others wait for VCPUOP_up.
     spec.vcpus = arch::cpus_online() < kMaxVcpusPerDomain ? arch::cpus_online() : kMaxVcpusPerDomain;
     Domain* d = build_pv_domain(spec);
+    d->max_pages = dom0_max_pages(free);
     memory::free_pages(unpacked.pages, unpacked.order); // the ELF is in dom0 now
     return d;
 }
@@ -284,7 +300,9 @@ Domain* build_pv_domain(const PvDomainSpec& spec) {
             fatal_boot_error("out of memory giving d%u %lu pages", spec.domid, nr_pages);
         uint64_t mfn = memory::frame_table().mfn(pg);
         for (uint64_t i = 0; i < (1ull << order); i++) {
-            memory::frame_table().page(mfn + i)->owner = d->domid;
+            // Each frame its own block: decrease_reservation may give back any one.
+            pg[i].order = 0;
+            pg[i].owner = d->domid;
             p2m[pfn + i] = mfn + i;
         }
         memset(phys_to_virt(mfn * kPage), 0, kPage << order); // scrubbed before use

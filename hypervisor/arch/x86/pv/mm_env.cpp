@@ -9,6 +9,7 @@
 #include "arch/pv_mm.h"
 #include "arch/smp.h"
 #include "common/domain.h"
+#include "common/memory/domain_frames.h"
 #include "common/memory/page_type.h"
 #include "mm.h"
 #include "public/xen.h"
@@ -61,6 +62,11 @@ uint64_t phys_frame_limit() {
 // except the interrupt controllers. Other domains get none until I/O rights are granted.
 bool iomem_permitted(memory::DomId id, uint64_t mfn) {
     return privileged(id) && mfn < phys_frame_limit() && !reserved_for_xenon(mfn);
+}
+
+void flush_all_tlbs() {
+    pv_flush_tlb_local();
+    smp_call_others([](void*) { pv_flush_tlb_local(); }, nullptr);
 }
 
 constinit memory::PageTableEnv g_env = {};
@@ -117,9 +123,15 @@ void pv_mm_init() {
     g_env.iomem_permitted = iomem_permitted;
     g_env.privileged = privileged;
     g_env.segdesc_ok = nullptr; // descriptor pages: not yet (GDT/LDT frames)
-    g_env.released = nullptr;   // frames are not handed back yet (decrease_reservation)
+    // decrease_reservation's frames, once nothing holds them.
+    g_env.released = [](memory::PageInfo* pg) { memory::frame_released(pg); };
     g_env.nx = cpu_features().nx;
     memory::page_type_init(g_env);
+    memory::domain_frames_init(
+        {&memory::frame_table(), &memory::buddy(), map_frame, flush_all_tlbs,
+         [](uint64_t mfn, uint64_t pfn) { m2p_set(mfn, pfn); },
+         [](memory::DomId d, uint64_t n) { return domain_charge_pages(d, n); },
+         [](memory::DomId d, uint64_t n) { domain_uncharge_pages(d, n); }});
     m2p_init();
     g_initialised = true;
 }

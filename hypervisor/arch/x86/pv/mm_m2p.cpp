@@ -90,6 +90,13 @@ uint64_t m2p_mapped_end() {
     return xen::MACH2PHYS_VIRT_START + bytes;
 }
 
+uint64_t m2p_chunk_count() { return (g_entries + kChunkEntries - 1) / kChunkEntries; }
+
+uint64_t m2p_chunk_mfn(uint64_t i) {
+    ASSERT(i < m2p_chunk_count());
+    return virt_to_phys(g_chunks[i]) >> PAGE_SHIFT;
+}
+
 void m2p_fill_slot(uint64_t l4_mfn) {
     auto* l4 = static_cast<uint64_t*>(phys_to_virt(l4_mfn << PAGE_SHIFT));
     uint64_t expected = 0;

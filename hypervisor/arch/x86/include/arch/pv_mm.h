@@ -28,6 +28,10 @@ uint64_t m2p_get(uint64_t mfn);
 // mapping for guests ends (MACH2PHYS_VIRT_START + entries * 8, rounded up to 2 MiB).
 uint64_t m2p_entries();
 uint64_t m2p_mapped_end();
+// The table is made of 2 MiB machine-contiguous chunks (XENMEM_machphys_mfn_list reports
+// each one's first frame): how many, and chunk i's first frame.
+uint64_t m2p_chunk_count();
+uint64_t m2p_chunk_mfn(uint64_t i);
 
 // Flushes every TLB that may hold d's translations: this CPU's, and the others' when
 // one of them has ever loaded d's page tables.
