@@ -98,6 +98,17 @@ long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t) {
         }
         return 0;
     }
+    case XEN_DOMCTL_max_mem: {
+        // The reservation limit, in KiB; a domain (dom0 too) may be set below what it
+        // holds, and then gets no new pages until it is under it again.
+        Domain* d = domain_lookup(op.domain);
+        if (!d)
+            return -XEN_ESRCH;
+        uint64_t pages = op.u.max_mem.max_memkb >> 2; // 4 KiB pages
+        lib::LockGuard guard(d->page_lock);
+        d->max_pages = pages < UINT32_MAX ? pages : UINT32_MAX; // Xen's is 32-bit
+        return 0;
+    }
     default:
         return -XEN_ENOSYS;
     }
