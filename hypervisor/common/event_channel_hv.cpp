@@ -400,34 +400,43 @@ long send(Domain& d, uint32_t port) {
     EvtchnDomain* e = of(d);
     if (!e)
         return -xen::XEN_ENOMEM;
-    Domain* rd;
-    {
-        Guard g(e->lock);
-        Port* p = lookup(*e, port);
-        if (!p)
-            return -xen::XEN_EINVAL;
-        switch (p->state) {
-        case State::ipi:
-            if (Vcpu* v = domain_vcpu(d, p->notify_vcpu))
-                set_pending(*v, port);
-            return 0;
-        case State::unbound:
-            return 0; // nobody listens yet: dropped, as in Xen
-        case State::interdomain:
-            rd = p->u.inter.dom;
-            break;
-        default:
-            return -xen::XEN_EINVAL;
-        }
-    }
-    PairGuard g(*e, *peek(*rd));
+    Guard g(e->lock);
     Port* p = lookup(*e, port);
-    if (!p || p->state != State::interdomain || p->u.inter.dom != rd)
-        return 0; // closed meanwhile
-    Port& rp = port_ref(*peek(*rd), p->u.inter.port);
-    if (Vcpu* v = domain_vcpu(*rd, rp.notify_vcpu))
-        set_pending(*v, p->u.inter.port);
-    return 0;
+    if (!p)
+        return -xen::XEN_EINVAL;
+    switch (p->state) {
+    case State::ipi:
+        if (Vcpu* v = domain_vcpu(d, p->notify_vcpu))
+            set_pending(*v, port);
+        return 0;
+    case State::unbound:
+        return 0; // nobody listens yet: dropped, as in Xen
+    case State::interdomain:
+        break;
+    default:
+        return -xen::XEN_EINVAL;
+    }
+    // The peer's lock too, in PairGuard's order: at once when it comes after ours (or is
+    // ours); otherwise ours is dropped and both are taken again, and the channel may have
+    // closed meanwhile. While our lock is held the channel stays open, so the peer lives.
+    Domain* rd = p->u.inter.dom;
+    EvtchnDomain* re = peek(*rd);
+    if (re < e) {
+        e->lock.unlock();
+        re->lock.lock();
+        e->lock.lock();
+        p = lookup(*e, port);
+    } else if (re != e) {
+        re->lock.lock();
+    }
+    if (p && p->state == State::interdomain && p->u.inter.dom == rd) {
+        Port& rp = port_ref(*re, p->u.inter.port);
+        if (Vcpu* v = domain_vcpu(*rd, rp.notify_vcpu))
+            set_pending(*v, p->u.inter.port);
+    }
+    if (re != e)
+        re->lock.unlock();
+    return 0; // e's lock goes with g
 }
 
 long status(xen::evtchn_status& s) {
