@@ -1,12 +1,16 @@
 // A balloon driver's loop: 64 rounds of giving back 128 frames (some still mapped at the
-// time) and populating 128 again. Afterwards the reservation and the hypervisor's free
-// memory (XEN_SYSCTL_physinfo) are what they were: no frame leaks, none is counted twice.
+// time) and populating 128 again, then one batch of 5000 frames each way (longer than
+// one slice of the hypercall: it continues). Afterwards the reservation and the
+// hypervisor's free memory (XEN_SYSCTL_physinfo) are what they were: no frame leaks,
+// none is counted twice.
 // conformance: timeout=180
 #include "memop_util.h"
 #include "public/sysctl.h"
 
 static constexpr unsigned kFrames = 128;
 static uint64_t list[kFrames];
+static constexpr unsigned kBatch = 5000;
+static uint64_t batch[kBatch];
 static xen::xen_sysctl sc;
 
 static uint64_t free_pages() {
@@ -35,6 +39,14 @@ void test_main() {
         XT_CHECK_EQ(memop::current_pages(), pages);
     }
     memop::check_usable(list[0], 1);
+
+    for (unsigned i = 0; i < kBatch; i++)
+        batch[i] = base + kFrames + i;
+    XT_CHECK_RC(memop::populate(batch, kBatch), kBatch);
+    XT_CHECK_EQ(memop::current_pages(), pages + kBatch);
+    XT_CHECK_EQ(mmu::m2p(batch[kBatch - 1]), base + kFrames + kBatch - 1);
+    memop::check_usable(batch[kBatch - 1], 2);
+    XT_CHECK_RC(memop::decrease(batch, kBatch), kBatch);
     uint64_t free_after = free_pages();
     xt::printf("reservation %ld, free pages %lu before, %lu after\n", pages, free, free_after);
     XT_CHECK_EQ(memop::current_pages(), pages);

@@ -5,7 +5,9 @@
 //
 // The answer is always the number of extents done (counting from the start extent that
 // cmd carries): anything wrong with the request stops the work there, with no error
-// code. Nothing here is preempted; a long list is done in one go.
+// code. A long list is done in slices: after each the hypercall continues (the guest
+// re-issues it with the start extent advanced), as Xen's preemption does.
+#include "arch/pv_hypercalls.h"
 #include "arch/pv_mm.h"
 #include "common/hypercalls/hypercall_util.h"
 #include "common/hypercalls/memory_op.h"
@@ -17,8 +19,9 @@ namespace memop {
 namespace {
 
 constexpr unsigned kPageShift = 12;
-constexpr unsigned kMaxNumaNodes = 64; // Xen x86's MAX_NUMNODES
-constexpr unsigned kNoNode = 0xff;     // XENMEMF_get_node of "any node"
+constexpr unsigned kMaxNumaNodes = 64;  // Xen x86's MAX_NUMNODES
+constexpr unsigned kNoNode = 0xff;      // XENMEMF_get_node of "any node"
+constexpr uint64_t kSliceFrames = 4096; // frames handled between continuations
 
 struct Request {
     Domain* d;
@@ -28,6 +31,7 @@ struct Request {
     uint64_t max_mfn; // allocations lie below this frame (address_bits)
     bool pod;         // XENMEMF_populate_on_demand
     uint64_t done;
+    uint64_t end; // this slice stops here
 };
 
 // Xen's guest_handle_subrange_okay(list, done, nr_extents - 1).
@@ -71,7 +75,7 @@ void increase_reservation(Request& r, const Domain& caller) {
         return;
     if (r.order > max_order(caller))
         return;
-    for (; r.done < r.nr_extents; r.done++) {
+    for (; r.done < r.end; r.done++) {
         memory::PageInfo* pg = memory::alloc_domain_frames(r.d->domid, r.order, r.max_mfn);
         if (!pg)
             return;
@@ -85,7 +89,7 @@ void populate_physmap(Request& r, const Domain& caller) {
         return;
     if (r.order > (r.pod ? kMaxOrder : max_order(caller)))
         return;
-    for (; r.done < r.nr_extents; r.done++) {
+    for (; r.done < r.end; r.done++) {
         uint64_t gpfn;
         if (arch::get_guest(gpfn, r.list + r.done * sizeof(uint64_t)))
             return;
@@ -110,7 +114,7 @@ void populate_physmap(Request& r, const Domain& caller) {
 void decrease_reservation(Request& r, const Domain& caller) {
     if (!list_okay(r) || r.order > max_order(caller))
         return;
-    for (; r.done < r.nr_extents; r.done++) {
+    for (; r.done < r.end; r.done++) {
         uint64_t gmfn;
         if (arch::get_guest(gmfn, r.list + r.done * sizeof(uint64_t)))
             return;
@@ -134,26 +138,34 @@ long reservation(unsigned op, uint64_t start_extent, uint64_t arg, Domain& self)
     Domain* d = hc::domain_by_any_id(res.domid, self);
     if (!d)
         return static_cast<long>(start_extent);
-    Request r{d, res.extent_start.p, res.nr_extents, res.extent_order, 0, false, start_extent};
+    Request r{d, res.extent_start.p, res.nr_extents, res.extent_order, 0, false, start_extent, 0};
     if (!read_flags(res.mem_flags, self, r) || !may_target(self, *d))
         return static_cast<long>(start_extent);
     r.pod = op == xen::XENMEM_populate_physmap && (res.mem_flags & xen::XENMEMF_populate_on_demand);
 
-    switch (op) {
-    case xen::XENMEM_increase_reservation:
-        increase_reservation(r, self);
-        break;
-    case xen::XENMEM_decrease_reservation:
-        decrease_reservation(r, self);
-        break;
-    default:
-        populate_physmap(r, self);
-        break;
+    const uint64_t slice = r.order < 12 ? kSliceFrames >> r.order : 1;
+    for (;;) {
+        r.end = r.nr_extents - r.done > slice ? r.done + slice : r.nr_extents;
+        switch (op) {
+        case xen::XENMEM_increase_reservation:
+            increase_reservation(r, self);
+            break;
+        case xen::XENMEM_decrease_reservation:
+            decrease_reservation(r, self);
+            break;
+        default:
+            populate_physmap(r, self);
+            break;
+        }
+        // Frames given back that nothing else held, and any others released since: free
+        // them (after a TLB flush) before the guest can ask for memory again.
+        memory::drain_released_frames();
+        if (r.done < r.end || r.done == r.nr_extents)
+            return static_cast<long>(r.done); // stopped, or finished
+        if (arch::pv_can_continue())
+            return arch::pv_continue_hypercall(xen::HYPERVISOR_memory_op,
+                                               op | (r.done << xen::MEMOP_EXTENT_SHIFT), arg, 0);
     }
-    // Frames given back that nothing else held, and any others released since: free
-    // them (after a TLB flush) before the guest can ask for memory again.
-    memory::drain_released_frames();
-    return static_cast<long>(r.done);
 }
 
 } // namespace memop
