@@ -10,42 +10,10 @@
 #pragma once
 #include <stdint.h>
 
-#include "lib/spinlock.h"
-#include "public/event_channel.h"
+#include "common/event_channel_ports.h"
 
 struct Domain;
 struct Vcpu;
-
-namespace evtchn {
-
-// The 2-level ABI's capacity, and the granularity in which ports come into existence
-// (Xen allocates 64 at a time; ports beyond the allocated ones are "invalid").
-constexpr uint32_t kMaxPorts = xen::EVTCHN_2L_NR_CHANNELS;
-constexpr uint32_t kBucketPorts = 64;
-
-enum class State : uint8_t { free, reserved, unbound, interdomain, pirq, virq, ipi };
-
-struct Port {
-    State state;
-    uint16_t notify_vcpu;
-    union {
-        uint16_t unbound_remote; // domain allowed to bind (unbound)
-        struct {
-            Domain* dom;
-            uint32_t port;
-        } inter;                 // the remote end (interdomain)
-        uint32_t virq;
-        uint32_t pirq;
-    } u;
-};
-
-} // namespace evtchn
-
-struct EvtchnDomain {
-    lib::SpinLock lock;
-    uint32_t valid; // ports [0, valid) exist
-    evtchn::Port* buckets[evtchn::kMaxPorts / evtchn::kBucketPorts];
-};
 
 namespace evtchn {
 
@@ -58,7 +26,6 @@ void set_pending(Vcpu& v, uint32_t port);
 void send_vcpu_virq(Vcpu& v, unsigned virq);
 // A global VIRQ (VIRQ_CONSOLE, VIRQ_DOM_EXC, ...) of a domain, if bound.
 void send_global_virq(Domain& d, unsigned virq);
-bool virq_is_global(unsigned virq);
 
 // evtchn_upcall_pending = 1 and a kick, if it was clear.
 void mark_events_pending(Vcpu& v);

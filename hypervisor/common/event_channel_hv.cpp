@@ -1,4 +1,6 @@
-// The 2-level event-channel core: port table, binding, raising and masking. Error codes
+// The 2-level event-channel core: the hypercalls' sub-ops over the port table, states and
+// bitmaps of common/event_channel_ports.h, with the locking, the vCPU wake-ups and the
+// VIRQ and poll bookkeeping around them. Error codes
 // and their order follow Xen 4.17 (common/event_channel.c, event_2l.c); the comments say
 // where a behaviour is a deliberate copy of a Xen quirk.
 #include "common/event_channel.h"
@@ -21,46 +23,11 @@ using Guard = hc::IrqLockGuard<lib::SpinLock>;
 
 EvtchnDomain* peek(Domain& d) { return __atomic_load_n(&d.evtchn, __ATOMIC_ACQUIRE); }
 
-bool port_valid(const EvtchnDomain& e, uint32_t port) {
-    return port < __atomic_load_n(&e.valid, __ATOMIC_ACQUIRE);
-}
+// Table buckets come from the hypervisor's heap.
+void* heap_zalloc(size_t size) { return xzalloc(size, 64); }
+constexpr Alloc kHeap{heap_zalloc, xfree};
 
-Port& port_ref(EvtchnDomain& e, uint32_t port) {
-    return e.buckets[port / kBucketPorts][port % kBucketPorts];
-}
-
-Port* lookup(EvtchnDomain& e, uint32_t port) {
-    return port_valid(e, port) ? &port_ref(e, port) : nullptr;
-}
-
-// Makes `port` exist and checks it is free: -ENOSPC beyond the ABI, -EBUSY when taken,
-// -ENOMEM when a bucket cannot be had. Lock held.
-int allocate_port(EvtchnDomain& e, uint32_t port) {
-    if (port >= kMaxPorts)
-        return -xen::XEN_ENOSPC;
-    if (port_valid(e, port))
-        return port_ref(e, port).state == State::free ? 0 : -xen::XEN_EBUSY;
-    while (e.valid <= port) {
-        auto* bucket = static_cast<Port*>(xzalloc(sizeof(Port) * kBucketPorts, 64));
-        if (!bucket)
-            return -xen::XEN_ENOMEM;
-        e.buckets[e.valid / kBucketPorts] = bucket;
-        __atomic_store_n(&e.valid, e.valid + kBucketPorts, __ATOMIC_RELEASE);
-    }
-    return 0;
-}
-
-// The lowest free port, or a negative error. Lock held.
-int get_free_port(EvtchnDomain& e) {
-    for (uint32_t port = 0; port < kMaxPorts; port++) {
-        int rc = allocate_port(e, port);
-        if (rc == 0)
-            return static_cast<int>(port);
-        if (rc != -xen::XEN_EBUSY)
-            return rc;
-    }
-    return -xen::XEN_ENOSPC;
-}
+int get_free_port(EvtchnDomain& e) { return evtchn::get_free_port(e, kHeap); }
 
 Vcpu* domain_vcpu(Domain& d, uint32_t id) { return id < d.vcpu_count ? d.vcpus[id] : nullptr; }
 
@@ -69,29 +36,10 @@ bool may_target(const Domain& self, const Domain& target) {
     return &self == &target || self.privileged;
 }
 
-template <typename T> T* word_ptr(T* base, uint32_t port) { return base + port / 64; }
-
-bool test_and_set(volatile uint64_t* word, unsigned bit) {
-    return __atomic_fetch_or(word, uint64_t(1) << bit, __ATOMIC_SEQ_CST) & (uint64_t(1) << bit);
-}
-bool test_and_clear(volatile uint64_t* word, unsigned bit) {
-    return __atomic_fetch_and(word, ~(uint64_t(1) << bit), __ATOMIC_SEQ_CST) &
-           (uint64_t(1) << bit);
-}
-bool test(const volatile uint64_t* word, unsigned bit) {
-    return __atomic_load_n(word, __ATOMIC_SEQ_CST) & (uint64_t(1) << bit);
-}
-
-void clear_pending(Domain& d, uint32_t port) {
-    test_and_clear(word_ptr(d.shared_info->evtchn_pending, port), port % 64);
-}
-
 // A port returns to the pool: no pending event survives, notifications go back to vCPU 0.
 void free_port(Domain& d, Port& p, uint32_t port) {
-    clear_pending(d, port);
-    p.state = State::free;
-    p.notify_vcpu = 0;
-    memset(&p.u, 0, sizeof(p.u));
+    clear_pending(*d.shared_info, port);
+    make_free(p);
 }
 
 // Both domains' locks, the lower address first; one lock when they are the same.
@@ -147,9 +95,7 @@ long close_locked(Domain& d, EvtchnDomain& e, uint32_t port) {
     case State::interdomain: {
         Domain& rd = *p->u.inter.dom;
         EvtchnDomain& re = *peek(rd);
-        Port& rp = port_ref(re, p->u.inter.port);
-        rp.state = State::unbound;
-        rp.u.unbound_remote = d.domid;
+        make_unbound(port_ref(re, p->u.inter.port), d.domid);
         break;
     }
     }
@@ -162,34 +108,16 @@ long close_locked(Domain& d, EvtchnDomain& e, uint32_t port) {
 EvtchnDomain* of(Domain& d) {
     if (EvtchnDomain* e = peek(d))
         return e;
-    auto* e = static_cast<EvtchnDomain*>(xzalloc(sizeof(EvtchnDomain), 64));
+    EvtchnDomain* e = table_create(kHeap);
     if (!e)
         return nullptr;
-    if (allocate_port(*e, 0) != 0) {
-        xfree(e);
-        return nullptr;
-    }
-    port_ref(*e, 0).state = State::reserved;
     EvtchnDomain* expected = nullptr;
     if (!__atomic_compare_exchange_n(&d.evtchn, &expected, e, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {
-        xfree(e->buckets[0]);
-        xfree(e);
+        table_free(e, kHeap);
         return expected;
     }
     return e;
-}
-
-bool virq_is_global(unsigned virq) {
-    switch (virq) {
-    case xen::VIRQ_TIMER:
-    case xen::VIRQ_DEBUG:
-    case xen::VIRQ_XENOPROF:
-    case xen::VIRQ_XENPMU:
-        return false;
-    default:
-        return true; // including x86's VIRQ_ARCH_*
-    }
 }
 
 bool events_need_delivery(const Vcpu& v) {
@@ -218,20 +146,16 @@ void poll_wake(Vcpu& v) {
 }
 
 void mark_events_pending(Vcpu& v) {
-    auto* flag = const_cast<uint8_t*>(&v.vcpu_info->evtchn_upcall_pending);
-    if (__atomic_exchange_n(flag, uint8_t(1), __ATOMIC_SEQ_CST))
-        return;
-    kick(v);
+    if (set_upcall_pending(*v.vcpu_info))
+        kick(v);
 }
 
 void set_pending(Vcpu& v, uint32_t port) {
     Domain& d = *v.domain;
-    xen::shared_info* s = d.shared_info;
-    unsigned bit = port % 64, word = port / 64;
-    if (test_and_set(word_ptr(s->evtchn_pending, port), bit))
+    bool upcall;
+    if (!set_pending_bits(*d.shared_info, *v.vcpu_info, port, &upcall))
         return;
-    if (!test(word_ptr(s->evtchn_mask, port), bit) &&
-        !test_and_set(&v.vcpu_info->evtchn_pending_sel, word))
+    if (upcall)
         mark_events_pending(v);
     check_pollers(d, port);
 }
@@ -266,7 +190,7 @@ int port_poll(Domain& d, uint32_t port) {
     Guard g(e->lock);
     if (!port_valid(*e, port))
         return -xen::XEN_EINVAL;
-    return test(word_ptr(d.shared_info->evtchn_pending, port), port % 64) ? 1 : 0;
+    return is_pending(*d.shared_info, port) ? 1 : 0;
 }
 
 long alloc_unbound(xen::evtchn_alloc_unbound& a) {
@@ -283,10 +207,8 @@ long alloc_unbound(xen::evtchn_alloc_unbound& a) {
         return port;
     if (!may_target(self, *d))
         return -xen::XEN_EPERM; // the port stays free
-    Port& p = port_ref(*e, port);
-    p.state = State::unbound;
     // DOMID_SELF names the caller, which is not necessarily the port's domain.
-    p.u.unbound_remote = a.remote_dom == xen::DOMID_SELF ? self.domid : a.remote_dom;
+    make_unbound(port_ref(*e, port), a.remote_dom == xen::DOMID_SELF ? self.domid : a.remote_dom);
     a.port = static_cast<uint32_t>(port);
     return 0;
 }
@@ -311,12 +233,8 @@ long bind_interdomain(xen::evtchn_bind_interdomain& b) {
         if (!rp || rp->state != State::unbound || rp->u.unbound_remote != ld.domid)
             return -xen::XEN_EINVAL;
         Port& lp = port_ref(*le, lport);
-        lp.state = State::interdomain;
-        lp.u.inter.dom = rd;
-        lp.u.inter.port = b.remote_port;
-        rp->state = State::interdomain;
-        rp->u.inter.dom = &ld;
-        rp->u.inter.port = lport;
+        make_interdomain(lp, rd, rd->domid, b.remote_port);
+        make_interdomain(*rp, &ld, ld.domid, lport);
         // Whatever was sent on the unbound remote end is lost: Xen raises the new local
         // port once so that the binder looks.
         if (Vcpu* v = domain_vcpu(ld, lp.notify_vcpu))
@@ -346,10 +264,7 @@ long bind_virq(xen::evtchn_bind_virq& b) {
     int port = get_free_port(*e);
     if (port < 0)
         return port;
-    Port& p = port_ref(*e, port);
-    p.state = State::virq;
-    p.notify_vcpu = static_cast<uint16_t>(b.vcpu);
-    p.u.virq = b.virq;
+    make_virq(port_ref(*e, port), b.virq, static_cast<uint16_t>(b.vcpu));
     b.port = static_cast<uint32_t>(port);
     __atomic_store_n(&v->virq_to_port[b.virq], b.port, __ATOMIC_RELEASE);
     return 0;
@@ -366,9 +281,7 @@ long bind_ipi(xen::evtchn_bind_ipi& b) {
     int port = get_free_port(*e);
     if (port < 0)
         return port;
-    Port& p = port_ref(*e, port);
-    p.state = State::ipi;
-    p.notify_vcpu = static_cast<uint16_t>(b.vcpu);
+    make_ipi(port_ref(*e, port), static_cast<uint16_t>(b.vcpu));
     b.port = static_cast<uint32_t>(port);
     return 0;
 }
@@ -453,33 +366,7 @@ long status(xen::evtchn_status& s) {
         return -xen::XEN_EINVAL;
     if (!may_target(self, *d))
         return -xen::XEN_EPERM;
-    switch (p->state) {
-    case State::free:
-    case State::reserved:
-        s.status = xen::EVTCHNSTAT_closed;
-        break;
-    case State::unbound:
-        s.status = xen::EVTCHNSTAT_unbound;
-        s.u.unbound.dom = p->u.unbound_remote;
-        break;
-    case State::interdomain:
-        s.status = xen::EVTCHNSTAT_interdomain;
-        s.u.interdomain.dom = p->u.inter.dom->domid;
-        s.u.interdomain.port = p->u.inter.port;
-        break;
-    case State::pirq:
-        s.status = xen::EVTCHNSTAT_pirq;
-        s.u.pirq = p->u.pirq;
-        break;
-    case State::virq:
-        s.status = xen::EVTCHNSTAT_virq;
-        s.u.virq = p->u.virq;
-        break;
-    case State::ipi:
-        s.status = xen::EVTCHNSTAT_ipi;
-        break;
-    }
-    s.vcpu = p->notify_vcpu;
+    fill_status(*p, s);
     return 0;
 }
 
@@ -495,20 +382,7 @@ long bind_vcpu(uint32_t port, uint32_t vcpu) {
     Port* p = lookup(*e, port);
     if (!p)
         return -xen::XEN_EINVAL;
-    switch (p->state) {
-    case State::virq:
-        if (!virq_is_global(p->u.virq))
-            return -xen::XEN_EINVAL;
-        p->notify_vcpu = static_cast<uint16_t>(vcpu);
-        return 0;
-    case State::unbound:
-    case State::interdomain:
-    case State::pirq:
-        p->notify_vcpu = static_cast<uint16_t>(vcpu);
-        return 0;
-    default:
-        return -xen::XEN_EINVAL;
-    }
+    return rebind(*p, static_cast<uint16_t>(vcpu));
 }
 
 long unmask(uint32_t port) {
@@ -521,11 +395,7 @@ long unmask(uint32_t port) {
     if (!p)
         return -xen::XEN_EINVAL;
     Vcpu* v = domain_vcpu(d, p->notify_vcpu);
-    xen::shared_info* s = d.shared_info;
-    unsigned bit = port % 64, word = port / 64;
-    if (test_and_clear(word_ptr(s->evtchn_mask, port), bit) &&
-        test(word_ptr(s->evtchn_pending, port), bit) && v &&
-        !test_and_set(&v->vcpu_info->evtchn_pending_sel, word))
+    if (unmask_bits(*d.shared_info, v ? v->vcpu_info : nullptr, port))
         mark_events_pending(*v);
     return 0;
 }

@@ -1,0 +1,131 @@
+// The pure part of the 2-level event channels, host-testable: a domain's port table (ports
+// come into existence 64 at a time, port 0 reserved), the state each port is in and the
+// moves between states, and the 2-level bitmaps (shared_info's evtchn_pending and
+// evtchn_mask, vcpu_info's evtchn_pending_sel and evtchn_upcall_pending).
+//
+// Nothing here locks, wakes a vCPU or knows a Domain's insides (Domain is only named);
+// common/event_channel_hv.cpp does that around these calls: a port is looked at or changed
+// with its domain's table lock held (both tables' for an interdomain pair). The bitmaps
+// are the guest's memory and change under atomics only.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/spinlock.h"
+#include "public/event_channel.h"
+#include "public/xen.h"
+
+struct Domain;
+
+namespace evtchn {
+
+// The 2-level ABI's capacity, and the granularity in which ports come into existence
+// (Xen allocates 64 at a time; ports beyond the allocated ones are "invalid").
+constexpr uint32_t kMaxPorts = xen::EVTCHN_2L_NR_CHANNELS;
+constexpr uint32_t kBucketPorts = 64;
+
+enum class State : uint8_t { free, reserved, unbound, interdomain, pirq, virq, ipi };
+
+struct Port {
+    State state;
+    uint16_t notify_vcpu;
+    union {
+        uint16_t unbound_remote; // domain allowed to bind (unbound)
+        struct {
+            Domain* dom;
+            uint32_t port;
+            uint16_t domid;
+        } inter; // the remote end (interdomain)
+        uint32_t virq;
+        uint32_t pirq;
+    } u;
+};
+
+} // namespace evtchn
+
+struct EvtchnDomain {
+    lib::SpinLock lock;
+    uint32_t valid; // ports [0, valid) exist
+    evtchn::Port* buckets[evtchn::kMaxPorts / evtchn::kBucketPorts];
+};
+
+namespace evtchn {
+
+// Zeroed memory for tables and buckets, and its release (the hypervisor's heap; the
+// host tests' own).
+struct Alloc {
+    void* (*zalloc)(size_t size);
+    void (*free)(void* p);
+};
+
+// --- The port table ------------------------------------------------------------------
+
+// A new table with port 0 reserved, or nullptr when out of memory.
+EvtchnDomain* table_create(const Alloc& alloc);
+// Gives back a table and its buckets (no port may refer to it any more).
+void table_free(EvtchnDomain* e, const Alloc& alloc);
+
+inline bool port_valid(const EvtchnDomain& e, uint32_t port) {
+    return port < __atomic_load_n(&e.valid, __ATOMIC_ACQUIRE);
+}
+inline Port& port_ref(EvtchnDomain& e, uint32_t port) {
+    return e.buckets[port / kBucketPorts][port % kBucketPorts];
+}
+inline Port* lookup(EvtchnDomain& e, uint32_t port) {
+    return port_valid(e, port) ? &port_ref(e, port) : nullptr;
+}
+
+// Makes `port` exist and checks it is free: -ENOSPC beyond the ABI, -EBUSY when taken,
+// -ENOMEM when a bucket cannot be had.
+int allocate_port(EvtchnDomain& e, uint32_t port, const Alloc& alloc);
+// The lowest free port, or a negative error.
+int get_free_port(EvtchnDomain& e, const Alloc& alloc);
+
+// --- States ----------------------------------------------------------------------------
+
+bool virq_is_global(unsigned virq);
+
+inline void make_unbound(Port& p, uint16_t remote_domid) {
+    p.state = State::unbound;
+    p.u.unbound_remote = remote_domid;
+}
+inline void make_interdomain(Port& p, Domain* remote, uint16_t remote_domid, uint32_t remote_port) {
+    p.state = State::interdomain;
+    p.u.inter.dom = remote;
+    p.u.inter.port = remote_port;
+    p.u.inter.domid = remote_domid;
+}
+inline void make_virq(Port& p, uint32_t virq, uint16_t vcpu) {
+    p.state = State::virq;
+    p.notify_vcpu = vcpu;
+    p.u.virq = virq;
+}
+inline void make_ipi(Port& p, uint16_t vcpu) {
+    p.state = State::ipi;
+    p.notify_vcpu = vcpu;
+}
+// Back to the pool: notifications go back to vCPU 0 (the pending bit is the caller's:
+// clear_pending).
+void make_free(Port& p);
+
+// EVTCHNOP_bind_vcpu's rule: unbound, interdomain and pirq ports and global VIRQs move
+// (0); per-vCPU VIRQs, IPIs and closed ports do not (-EINVAL).
+long rebind(Port& p, uint16_t vcpu);
+// EVTCHNOP_status's answer for a port (status, u, vcpu).
+void fill_status(const Port& p, xen::evtchn_status& s);
+
+// --- The 2-level bitmaps ------------------------------------------------------------------
+
+// Marks `port` pending. Returns false if it already was (nothing else changes). Otherwise
+// *upcall says whether the port is unmasked and its selector bit in `vi` was clear (so
+// the caller marks the upcall pending and kicks the vCPU).
+bool set_pending_bits(xen::shared_info& s, xen::vcpu_info& vi, uint32_t port, bool* upcall);
+// EVTCHNOP_unmask: clears the mask bit; true when it was set, the port is pending and its
+// selector bit in `vi` was clear (the caller then marks the upcall pending).
+bool unmask_bits(xen::shared_info& s, xen::vcpu_info* vi, uint32_t port);
+void clear_pending(xen::shared_info& s, uint32_t port);
+bool is_pending(const xen::shared_info& s, uint32_t port);
+// evtchn_upcall_pending = 1; true when it was clear.
+bool set_upcall_pending(xen::vcpu_info& vi);
+
+} // namespace evtchn
