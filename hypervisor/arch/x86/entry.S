@@ -37,6 +37,8 @@ trap_common:
         subq    $8, %rsp              /* 16-byte alignment at the call */
         call    trap_dispatch
         addq    $24, %rsp
+        testb   $3, (15 + 1 + 1) * 8(%rsp)   /* the frame's CS: back to a guest? */
+        jnz     pv_exit_frame
         /* fall through */
 
 /* Restores the TrapFrame at %rsp and returns through it: to xenon, or to a guest. */

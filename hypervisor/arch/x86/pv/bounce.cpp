@@ -52,6 +52,7 @@ void build_frame(TrapFrame& f, Vcpu& v, uint64_t handler, bool has_error_code,
     f.cs = SEL_RING3_CS64;
     f.ss = SEL_RING3_DS;
     f.rflags &= ~(kRflagsTf | kRflagsNt | kRflagsRf);
+    f.vector |= FRAME_SYSRET_OK; // rcx and r11 are saved in the frame just written
     if (mask_events)
         v.vcpu_info->evtchn_upcall_mask = 1;
 }

@@ -115,6 +115,7 @@ extern "C" void pv_syscall(TrapFrame* frame) {
             frame->rip = rip;
             frame->cs = SEL_RING3_CS64;
             frame->ss = SEL_RING3_DS;
+            frame->vector |= FRAME_SYSRET_OK; // rcx and r11 are in the frame just written
             if (v->arch.syscall_disables_events)
                 v->vcpu_info->evtchn_upcall_mask = 1;
         }

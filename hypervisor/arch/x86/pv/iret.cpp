@@ -45,6 +45,8 @@ long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
     if (!(ctx.flags & xen::VGCF_in_syscall)) {
         f.r11 = ctx.r11;
         f.rcx = ctx.rcx;
+    } else {
+        f.vector |= FRAME_SYSRET_OK; // back from a system call: rcx and r11 are the guest's to lose
     }
     // The guest's virtual IF comes back as its event mask.
     v.vcpu_info->evtchn_upcall_mask = !(ctx.rflags & kIf);

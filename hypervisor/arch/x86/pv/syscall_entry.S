@@ -12,6 +12,7 @@
 /* Offsets in arch::TrapFrame. */
 #define TF_R11 48
 #define TF_RCX 88
+#define TF_VECTOR 124
 #define TF_RIP 128
 #define TF_CS 136
 #define TF_RFLAGS 144
@@ -53,24 +54,36 @@ syscall_common:
         subq    $8, %rsp
         call    pv_syscall
         addq    $8, %rsp
-        /* SYSRETQ when the frame is still what SYSCALL gives back (rip in rcx, rflags in
-         * r11, the flat 64-bit CS and SS, a canonical rip): it is much cheaper than
-         * IRETQ. Anything else (an iret hypercall, a vCPU switch) takes IRETQ. */
+        /* fall through */
+
+/* Returns to a PV guest through the TrapFrame at %rsp. SYSRETQ is much cheaper than
+ * IRETQ but loads rip from rcx and rflags from r11 and can only reach the flat 64-bit CS
+ * and SS: it is taken when the frame is still what SYSCALL gave (a hypercall's return),
+ * or when the guest does not need rcx and r11 back (FRAME_SYSRET_OK), and the rip is
+ * canonical (SYSRETQ to a non-canonical rip faults in ring 0 on Intel CPUs). */
+        .globl pv_exit_frame
+pv_exit_frame:
+        testl   $FRAME_SYSRET_OK, TF_VECTOR(%rsp)
+        jnz     1f
         movq    TF_RIP(%rsp), %rax
         cmpq    %rax, TF_RCX(%rsp)
-        jne     restore_frame_and_iret
-        movq    %rax, %rdx
-        shlq    $16, %rdx
-        sarq    $16, %rdx
-        cmpq    %rax, %rdx
         jne     restore_frame_and_iret
         movq    TF_RFLAGS(%rsp), %rax
         cmpq    %rax, TF_R11(%rsp)
         jne     restore_frame_and_iret
-        cmpq    $SEL_RING3_CS64, TF_CS(%rsp)
+1:      cmpq    $SEL_RING3_CS64, TF_CS(%rsp)
         jne     restore_frame_and_iret
         cmpq    $SEL_RING3_DS, TF_SS(%rsp)
         jne     restore_frame_and_iret
+        movq    TF_RIP(%rsp), %rcx
+        movq    %rcx, %rdx
+        shlq    $16, %rdx
+        sarq    $16, %rdx
+        cmpq    %rcx, %rdx
+        jne     restore_frame_and_iret
+        movq    %rcx, TF_RCX(%rsp)
+        movq    TF_RFLAGS(%rsp), %rax
+        movq    %rax, TF_R11(%rsp)
         POP_FRAME_REGS
         addq    $8, %rsp                  /* error code and vector */
         movq    24(%rsp), %rsp            /* the guest's rsp; interrupts stay off until SYSRETQ */
@@ -81,7 +94,7 @@ syscall_common:
         .globl enter_guest_frame
 enter_guest_frame:
         movq    %rdi, %rsp
-        jmp     restore_frame_and_iret
+        jmp     pv_exit_frame
 
 /* A CPU with nothing to do: continue on the stack just below its guest frame (the frame
  * area at the top is about to be filled with a vCPU's registers), and wait for work. */

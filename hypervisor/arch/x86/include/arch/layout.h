@@ -35,6 +35,12 @@
 #define LDT_SELECTOR 0xe050
 #define GDT_PAGES 16
 
+// Set in a TrapFrame's vector word when the guest does not need the frame's rcx and r11
+// back (a frame just bounced to the guest kernel, which saved them on its own stack, or
+// an iret hypercall with VGCF_in_syscall): the way out may then take SYSRETQ, which
+// loads rip from rcx and rflags from r11, instead of the slower IRETQ.
+#define FRAME_SYSRET_OK 0x10000
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
