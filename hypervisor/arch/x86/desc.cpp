@@ -37,7 +37,9 @@ constexpr uint64_t kCode32Ring3 = 0x00cffa000000ffff;
 constexpr uint64_t kDataRing3 = 0x00cff2000000ffff;
 constexpr uint64_t kCode64Ring3 = 0x00affa000000ffff;
 
-uint64_t& gdt_entry(uint64_t* gdt, unsigned selector) { return gdt[selector >> 3]; }
+uint64_t& gdt_entry(uint64_t* gdt, unsigned selector) {
+    return gdt[selector >> 3];
+}
 
 void set_system_descriptor(uint64_t* gdt, unsigned selector, uint64_t base, uint32_t limit,
                            uint8_t type) {
@@ -93,9 +95,12 @@ void load_descriptor_tables(PerCpu& cpu) {
     cpu.tss.ist[IST_DOUBLE_FAULT - 1] = block + 3 * PAGE_SIZE;
     cpu.tss.ist[IST_NMI - 1] = block + 4 * PAGE_SIZE;
     cpu.tss.iomap_base = sizeof(Tss); // no I/O bitmap: ring 3 port access faults
-    set_system_descriptor(gdt, TSS_SELECTOR, reinterpret_cast<uint64_t>(&cpu.tss),
-                          sizeof(Tss) - 1, 0x9);
+    set_system_descriptor(gdt, TSS_SELECTOR, reinterpret_cast<uint64_t>(&cpu.tss), sizeof(Tss) - 1,
+                          0x9);
 
+    // A null LDT: the LDTR otherwise keeps its reset value (base 0, limit 0xffff), and a
+    // guest selector with TI set would make the CPU read descriptors (call gates
+    // included) from whatever the guest maps at address 0.
     // The CPU reads its GDT through its window, so a vCPU's own GDT frames can be shown
     // in the lower pages later (arch/gdt_window.h).
     TablePointer gdtr{GDT_PAGES * PAGE_SIZE - 1, reinterpret_cast<uint64_t>(gdt_window_init(cpu))};
@@ -110,10 +115,11 @@ void load_descriptor_tables(PerCpu& cpu) {
                  "mov %2, %%es\n\t"
                  "mov %2, %%ss\n\t"
                  "ltr %w3\n\t"
+                 "lldt %w5\n\t"
                  "lidt %4"
                  :
                  : "m"(gdtr), "i"(HYPERVISOR_CS), "r"(uint32_t(HYPERVISOR_DS)),
-                   "r"(uint32_t(TSS_SELECTOR)), "m"(idtr)
+                   "r"(uint32_t(TSS_SELECTOR)), "m"(idtr), "r"(0u)
                  : "rax", "memory");
 }
 

@@ -46,4 +46,6 @@ trap_common:
 restore_frame_and_iret:
         POP_FRAME_REGS
         addq    $8, %rsp              /* error code and vector */
+        .globl frame_iretq
+frame_iretq:                          /* a fault here is the guest's (pv/iret.cpp) */
         iretq

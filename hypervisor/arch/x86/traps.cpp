@@ -16,6 +16,7 @@ namespace {
 
 constinit IrqHandler irq_handlers[256] = {};
 
+// clang-format off
 constexpr const char* kExceptionNames[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
     "#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
@@ -25,16 +26,17 @@ constexpr const char* kExceptionNames[32] = {
     "#XM SIMD floating point", "#VE virtualization", "#CP control protection", "reserved 22",
     "reserved 23", "reserved 24", "reserved 25", "reserved 26", "reserved 27",
     "#HV hypervisor injection", "#VC VMM communication", "#SX security", "reserved 31"};
+// clang-format on
 
 [[noreturn]] void fatal_exception(TrapFrame& frame) {
     console::force_unlock();
-    log_error("*** fatal exception on CPU %u: %s, error code %#x ***",
-                    this_cpu_id(), exception_name(frame.vector), frame.error_code);
+    log_error("*** fatal exception on CPU %u: %s, error code %#x ***", this_cpu_id(),
+              exception_name(frame.vector), frame.error_code);
     if (frame.vector == kVecPageFault)
         log_error("faulting address (CR2): %#018lx (%s, %s, %s)", read_cr2(),
-                        frame.error_code & 1 ? "protection violation" : "not present",
-                        frame.error_code & 2 ? "write" : "read",
-                        frame.error_code & 16 ? "instruction fetch" : "data");
+                  frame.error_code & 1 ? "protection violation" : "not present",
+                  frame.error_code & 2 ? "write" : "read",
+                  frame.error_code & 16 ? "instruction fetch" : "data");
     dump_frame(frame);
     backtrace(frame.rip, frame.rbp);
     panic_without_backtrace("unhandled %s at rip %#lx", exception_name(frame.vector), frame.rip);
@@ -46,7 +48,9 @@ const char* exception_name(unsigned vector) {
     return vector < 32 ? kExceptionNames[vector] : "external interrupt";
 }
 
-void set_irq_handler(uint8_t vector, IrqHandler handler) { irq_handlers[vector] = handler; }
+void set_irq_handler(uint8_t vector, IrqHandler handler) {
+    irq_handlers[vector] = handler;
+}
 
 void dump_frame(const TrapFrame& f) {
     log_error("RIP: %04lx:%016lx  RFLAGS: %016lx", f.cs, f.rip, f.rflags);
@@ -56,8 +60,8 @@ void dump_frame(const TrapFrame& f) {
     log_error("RBP: %016lx  R8:  %016lx  R9:  %016lx", f.rbp, f.r8, f.r9);
     log_error("R10: %016lx  R11: %016lx  R12: %016lx", f.r10, f.r11, f.r12);
     log_error("R13: %016lx  R14: %016lx  R15: %016lx", f.r13, f.r14, f.r15);
-    log_error("CR0: %016lx  CR2: %016lx  CR3: %016lx  CR4: %016lx", read_cr0(),
-                    read_cr2(), read_cr3(), read_cr4());
+    log_error("CR0: %016lx  CR2: %016lx  CR3: %016lx  CR4: %016lx", read_cr0(), read_cr2(),
+              read_cr3(), read_cr4());
 }
 
 void backtrace(uint64_t rip, uint64_t rbp) {
@@ -108,6 +112,10 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
         // A guest's watchpoint hit while xenon copied guest memory: not xenon's fault.
         if (vector == kVecDebug && pv_debug_trap_in_hypervisor(*frame))
             return;
+        if ((vector == kVecGeneralProtection || vector == kVecNoSegment ||
+             vector == kVecStackFault) &&
+            pv_iret_fault(*frame))
+            return; // not reached: the guest was re-entered
         if (vector != kVecNmi && vector != kVecMachineCheck && extable_fixup(*frame))
             return;
         if (vector == kVecNmi) {

@@ -6,6 +6,9 @@
 #include "arch/pv.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
+#include "lib/string.h"
+
+extern "C" [[noreturn]] void enter_guest_frame(arch::TrapFrame* frame);
 
 using namespace arch;
 
@@ -24,16 +27,11 @@ long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
         domain_crash(*v.domain, "iret to user mode without user page tables");
         return 0;
     }
-    // IRETQ with a selector the GDT lacks or a non-canonical address would fault in
-    // xenon itself: refuse such contexts here.
-    auto canonical = [](uint64_t a) { return uint64_t(int64_t(a << 16) >> 16) == a; };
-    // Only the selector (low 16 bits) counts; Xen keeps the event mask above it.
+    // Only the selector (low 16 bits) counts; Xen keeps the event mask above it. RPL 3
+    // keeps the guest in ring 3 whatever the selector; a selector its descriptor tables
+    // refuse, or a non-canonical rip, makes the IRETQ fault, and pv_iret_fault hands
+    // that fault to the guest.
     uint64_t cs = (ctx.cs & 0xffff) | 3, ss = (ctx.ss & 0xffff) | 3;
-    if ((cs != SEL_RING3_CS64 && cs != SEL_RING3_CS32) || ss != SEL_RING3_DS ||
-        !canonical(ctx.rip) || !canonical(ctx.rsp)) {
-        domain_crash(*v.domain, "iret: bad selector or address in the iret context");
-        return 0;
-    }
     if (to_user && v.arch.in_kernel)
         pv_toggle_guest_mode(v);
     constexpr uint64_t kIf = 1 << 9, kIopl = 3 << 12, kVm = 1 << 17, kNt = 1 << 14;
@@ -53,3 +51,30 @@ long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
     f.rax = ctx.rax;
     return static_cast<long>(ctx.rax);
 }
+
+extern "C" char frame_iretq[];
+
+namespace arch {
+
+bool pv_iret_fault(TrapFrame& nested) {
+    TrapFrame& g = *guest_frame();
+    Vcpu* v = current_vcpu();
+    // Only the IRETQ that returns through this CPU's guest frame counts.
+    if (nested.rip != reinterpret_cast<uint64_t>(frame_iretq) ||
+        nested.rsp != reinterpret_cast<uint64_t>(&g.rip) || (g.cs & 3) != 3 || !v)
+        return false;
+    // The general registers already held the guest's values when IRETQ faulted, so the
+    // nested frame saved them; it overlaps the guest frame's lower part (the CPU pushed
+    // it just below the guest's rip), so move them up. rip..ss above are untouched.
+    unsigned vector = nested.vector;
+    uint32_t error_code = nested.error_code;
+    memmove(&g, &nested, __builtin_offsetof(TrapFrame, error_code));
+    g.vector = vector;
+    g.error_code = error_code;
+    if (!pv_bounce_exception(g, vector, true, error_code))
+        domain_crash(*v->domain, "iret to a context that faults, with no guest handler");
+    pv_exit_to_guest(g);
+    enter_guest_frame(&g);
+}
+
+} // namespace arch

@@ -32,6 +32,11 @@ void pv_deliver_events(TrapFrame& frame, Vcpu& v);
 // Bounces an exception to the guest's registered handler; false if it has none.
 bool pv_bounce_exception(TrapFrame& frame, unsigned vector, bool has_error_code,
                          uint32_t error_code);
+// IRETQ back to a guest faulted (a selector its descriptor tables refuse, a
+// non-canonical rip): the guest takes that fault in the context it was returning to, as
+// on Xen. Does not return when it handled `nested` (the fault's own frame); false if the
+// fault was not on a return to the current guest.
+bool pv_iret_fault(TrapFrame& nested);
 // Switches between guest kernel and guest user mode (page tables, GS base).
 void pv_toggle_guest_mode(Vcpu& v);
 
