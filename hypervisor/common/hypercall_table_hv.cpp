@@ -48,11 +48,13 @@ constinit const Table kTable = make_table();
 
 } // namespace
 
-long hypercall_dispatch(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                        uint64_t a5) {
+[[gnu::hot]] long hypercall_dispatch(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
+                                     uint64_t a4, uint64_t a5) {
     if (nr >= kHypercallCount || !kTable.fn[nr])
         return -xen::XEN_ENOSYS;
     return kTable.fn[nr](a1, a2, a3, a4, a5);
 }
 
-bool hypercall_implemented(uint64_t nr) { return nr < kHypercallCount && kTable.fn[nr]; }
+bool hypercall_implemented(uint64_t nr) {
+    return nr < kHypercallCount && kTable.fn[nr];
+}

@@ -25,6 +25,7 @@ trap_stubs:
         .set vec, vec + 1
         .endr
 
+        .section .text.hot, "ax"
 trap_common:
         cld
         PUSH_FRAME_REGS
@@ -49,3 +50,4 @@ restore_frame_and_iret:
         .globl frame_iretq
 frame_iretq:                          /* a fault here is the guest's (pv/iret.cpp) */
         iretq
+        .previous

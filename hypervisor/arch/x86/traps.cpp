@@ -90,7 +90,7 @@ void backtrace(uint64_t rip, uint64_t rbp) {
 
 using namespace arch;
 
-extern "C" void trap_dispatch(TrapFrame* frame) {
+extern "C" [[gnu::hot]] void trap_dispatch(TrapFrame* frame) {
     unsigned vector = frame->vector;
     bool from_guest = (frame->cs & 3) == 3;
     if (from_guest && vector != kVecNmi && vector != kVecMachineCheck &&

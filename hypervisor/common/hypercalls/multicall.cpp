@@ -11,7 +11,7 @@
 #include "public/errno.h"
 #include "public/xen.h"
 
-long do_multicall(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
+[[gnu::hot]] long do_multicall(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
     uint64_t list = a1;
     const uint32_t count = static_cast<uint32_t>(a2);
     Vcpu& v = *current_vcpu();
@@ -27,11 +27,10 @@ long do_multicall(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
             rc = -xen::XEN_EFAULT;
             break;
         }
-        call.result = static_cast<uint64_t>(hypercall_dispatch(call.op, call.args[0], call.args[1],
-                                                               call.args[2], call.args[3],
-                                                               call.args[4]));
-        bool write_failed = arch::put_guest(list + offsetof(xen::multicall_entry, result),
-                                            call.result) != 0;
+        call.result = static_cast<uint64_t>(hypercall_dispatch(
+            call.op, call.args[0], call.args[1], call.args[2], call.args[3], call.args[4]));
+        bool write_failed =
+            arch::put_guest(list + offsetof(xen::multicall_entry, result), call.result) != 0;
         if (call.op == xen::HYPERVISOR_iret) {
             rc = static_cast<long>(call.result); // best effort write-back above
             break;

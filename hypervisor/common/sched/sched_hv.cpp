@@ -153,14 +153,16 @@ void sched_block_current() {
     runqueues[arch::this_cpu_id()].need_resched = true;
 }
 
-void sched_yield_current() { runqueues[arch::this_cpu_id()].need_resched = true; }
+void sched_yield_current() {
+    runqueues[arch::this_cpu_id()].need_resched = true;
+}
 
 bool sched_work_pending() {
     RunQueue& rq = runqueues[arch::this_cpu_id()];
     return rq.need_resched || rq.head;
 }
 
-Vcpu* sched_pick(Vcpu* current) {
+[[gnu::hot]] Vcpu* sched_pick(Vcpu* current) {
     unsigned cpu = arch::this_cpu_id();
     RunQueue& rq = runqueues[cpu];
     // The common case on every return to a guest: it keeps its CPU. Checked without the

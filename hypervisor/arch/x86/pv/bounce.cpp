@@ -16,8 +16,8 @@ constexpr uint64_t kRflagsRf = 1 << 16;
 
 // Pushes the guest-visible exception frame and points the guest at `handler`.
 // `from_user` frames switch to the guest kernel's stack and page tables first.
-void build_frame(TrapFrame& f, Vcpu& v, uint64_t handler, bool has_error_code,
-                 uint32_t error_code, bool mask_events) {
+[[gnu::hot]] void build_frame(TrapFrame& f, Vcpu& v, uint64_t handler, bool has_error_code,
+                              uint32_t error_code, bool mask_events) {
     // IRETQ to a non-canonical address would fault inside xenon: never let one through.
     if (uint64_t(int64_t(handler << 16) >> 16) != handler)
         domain_crash(*v.domain, "guest callback or trap handler address is not canonical");
@@ -33,19 +33,18 @@ void build_frame(TrapFrame& f, Vcpu& v, uint64_t handler, bool has_error_code,
     uint64_t cs = (was_kernel ? (f.cs & ~uint64_t(3)) : f.cs) | (uint64_t(saved_mask) << 32);
     // The guest's virtual interrupt flag is its event mask.
     uint64_t rflags = (f.rflags & ~kRflagsIf) | (saved_mask ? 0 : kRflagsIf);
-    uint64_t words[8];
-    unsigned n = 0;
-    words[n++] = f.rcx;
-    words[n++] = f.r11;
-    if (has_error_code)
-        words[n++] = error_code;
-    words[n++] = f.rip;
-    words[n++] = cs;
-    words[n++] = rflags;
-    words[n++] = f.rsp;
-    words[n++] = f.ss;
-    sp = (sp & ~uint64_t(15)) - n * sizeof(uint64_t);
-    if (copy_to_guest(sp, words, n * sizeof(uint64_t)))
+    sp &= ~uint64_t(15);
+    int rc;
+    if (has_error_code) {
+        const uint64_t words[8] = {f.rcx, f.r11, error_code, f.rip, cs, rflags, f.rsp, f.ss};
+        sp -= sizeof(words);
+        rc = copy_words_to_guest(sp, words);
+    } else {
+        const uint64_t words[7] = {f.rcx, f.r11, f.rip, cs, rflags, f.rsp, f.ss};
+        sp -= sizeof(words);
+        rc = copy_words_to_guest(sp, words);
+    }
+    if (rc)
         domain_crash(*v.domain, "exception frame could not be written to the guest stack");
     f.rsp = sp;
     f.rip = handler;
@@ -59,8 +58,8 @@ void build_frame(TrapFrame& f, Vcpu& v, uint64_t handler, bool has_error_code,
 
 } // namespace
 
-bool pv_bounce_exception(TrapFrame& f, unsigned vector, bool has_error_code,
-                         uint32_t error_code) {
+[[gnu::hot]] bool pv_bounce_exception(TrapFrame& f, unsigned vector, bool has_error_code,
+                                      uint32_t error_code) {
     Vcpu& v = *current_vcpu();
     const GuestTrap& t = v.arch.traps[vector & 0xff];
     if (!t.address)
@@ -74,7 +73,7 @@ bool pv_bounce_exception(TrapFrame& f, unsigned vector, bool has_error_code,
     return true;
 }
 
-void pv_deliver_events(TrapFrame& f, Vcpu& v) {
+[[gnu::hot]] void pv_deliver_events(TrapFrame& f, Vcpu& v) {
     xen::vcpu_info* info = v.vcpu_info;
     if (info->evtchn_upcall_pending && !info->evtchn_upcall_mask && v.arch.event_callback)
         build_frame(f, v, v.arch.event_callback, false, 0, true);

@@ -1,8 +1,8 @@
 // Privileged instructions from a PV guest kernel (ring 3, so they fault with #GP) and the
 // forced-emulation CPUID prefix.
 #include "arch/cpu.h"
-#include "arch/io.h"
 #include "arch/guest_access.h"
+#include "arch/io.h"
 #include "arch/pv_emulate.h"
 #include "common/domain.h"
 #include "lib/string.h"
@@ -23,12 +23,23 @@ bool emulate_rdmsr(TrapFrame& f, Vcpu& v) {
     uint32_t msr = static_cast<uint32_t>(f.rcx);
     uint64_t value;
     switch (msr) {
-    case msr::kFsBase: value = v.arch.fs_base; break;
-    case msr::kGsBase: value = v.arch.in_kernel ? v.arch.gs_base_kernel : v.arch.gs_base_user; break;
-    case msr::kKernelGsBase: value = v.arch.in_kernel ? v.arch.gs_base_user : v.arch.gs_base_kernel; break;
-    case msr::kEfer: value = rdmsr(msr::kEfer); break;
-    case msr::kPat: value = rdmsr(msr::kPat); break;
-    default: return false; // anything else: #GP, as Xen does for a PV guest
+    case msr::kFsBase:
+        value = v.arch.fs_base;
+        break;
+    case msr::kGsBase:
+        value = v.arch.in_kernel ? v.arch.gs_base_kernel : v.arch.gs_base_user;
+        break;
+    case msr::kKernelGsBase:
+        value = v.arch.in_kernel ? v.arch.gs_base_user : v.arch.gs_base_kernel;
+        break;
+    case msr::kEfer:
+        value = rdmsr(msr::kEfer);
+        break;
+    case msr::kPat:
+        value = rdmsr(msr::kPat);
+        break;
+    default:
+        return false; // anything else: #GP, as Xen does for a PV guest
     }
     f.rax = static_cast<uint32_t>(value);
     f.rdx = value >> 32;
@@ -71,8 +82,8 @@ bool port_reserved_for_xenon(uint32_t port, unsigned size) {
         uint16_t first, last;
     };
     static constexpr Range kReserved[] = {
-        {0x20, 0x21}, {0x40, 0x43}, {0x61, 0x61}, {0xa0, 0xa1}, {0x3f8, 0x3ff},
-        {0x600, 0x63f}, {0xf4, 0xf7}, {0x4d0, 0x4d1},
+        {0x20, 0x21},   {0x40, 0x43},   {0x61, 0x61}, {0xa0, 0xa1},
+        {0x3f8, 0x3ff}, {0x600, 0x63f}, {0xf4, 0xf7}, {0x4d0, 0x4d1},
     };
     for (const Range& r : kReserved)
         if (port <= r.last && port + size - 1 >= r.first)
@@ -122,14 +133,20 @@ bool emulate_port_io(TrapFrame& f, Vcpu& v, const uint8_t* insn, size_t avail) {
     uint32_t port;
     bool in, byte;
     switch (op) {
-    case 0xe4: case 0xe5: case 0xe6: case 0xe7: // in/out with imm8 port
+    case 0xe4:
+    case 0xe5:
+    case 0xe6:
+    case 0xe7: // in/out with imm8 port
         if (len >= avail)
             return false;
         port = insn[len++];
         in = op <= 0xe5;
         byte = !(op & 1);
         break;
-    case 0xec: case 0xed: case 0xee: case 0xef: // in/out with the port in %dx
+    case 0xec:
+    case 0xed:
+    case 0xee:
+    case 0xef: // in/out with the port in %dx
         port = f.rdx & 0xffff;
         in = op <= 0xed;
         byte = !(op & 1);
@@ -183,11 +200,25 @@ void pv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
         out[2] |= 1u << 31; // "running under a hypervisor"
 }
 
-bool pv_emulate_forced_invalid_op(TrapFrame& f, Vcpu&) {
+[[gnu::hot]] bool pv_emulate_forced_invalid_op(TrapFrame& f, Vcpu&) {
     static constexpr uint8_t kPrefix[7] = {0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2};
-    uint8_t insn[7];
-    if (copy_from_guest(insn, f.rip, sizeof(insn)) || memcmp(insn, kPrefix, sizeof(insn)))
-        return false;
+    // Every #UD comes here first, so the common case is one 8-byte read (the byte past the
+    // 7 compared is on the same page, so it is mapped if they are).
+    if ((f.rip & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8) {
+        constexpr uint64_t prefix = [] {
+            uint64_t v = 0;
+            for (unsigned i = 0; i < sizeof(kPrefix); i++)
+                v |= uint64_t(kPrefix[i]) << (8 * i);
+            return v;
+        }();
+        uint64_t word[1];
+        if (copy_words_from_guest(word, f.rip) || (word[0] & 0x00ffffffffffffff) != prefix)
+            return false;
+    } else {
+        uint8_t insn[7];
+        if (copy_from_guest(insn, f.rip, sizeof(insn)) || memcmp(insn, kPrefix, sizeof(insn)))
+            return false;
+    }
     uint32_t out[4];
     pv_cpuid(static_cast<uint32_t>(f.rax), static_cast<uint32_t>(f.rcx), out);
     f.rax = out[0], f.rbx = out[1], f.rcx = out[2], f.rdx = out[3];
@@ -235,11 +266,20 @@ bool pv_emulate_privileged(TrapFrame& f, Vcpu& v) {
         unsigned reg = (insn[at + 2] & 7) | (rex & 1 ? 8 : 0);
         uint64_t value;
         switch (cr) {
-        case 0: value = (read_cr0() & ~kCr0Ts) | (v.arch.fpu_ts ? kCr0Ts : 0); break;
-        case 2: value = v.vcpu_info->arch.cr2; break;
-        case 3: value = v.arch.in_kernel ? v.arch.cr3_kernel : v.arch.cr3_user; break;
-        case 4: value = read_cr4(); break;
-        default: return false; // cr8 and the rest: #GP, as on Xen
+        case 0:
+            value = (read_cr0() & ~kCr0Ts) | (v.arch.fpu_ts ? kCr0Ts : 0);
+            break;
+        case 2:
+            value = v.vcpu_info->arch.cr2;
+            break;
+        case 3:
+            value = v.arch.in_kernel ? v.arch.cr3_kernel : v.arch.cr3_user;
+            break;
+        case 4:
+            value = read_cr4();
+            break;
+        default:
+            return false; // cr8 and the rest: #GP, as on Xen
         }
         gpr(f, reg) = value;
         f.rip += at + 3;

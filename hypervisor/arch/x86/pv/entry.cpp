@@ -37,7 +37,7 @@ void pv_cpu_init() {
     wrmsr(msr::kFmask, kSyscallFlagMask);
 }
 
-void pv_exit_to_guest(TrapFrame& f) {
+[[gnu::hot]] void pv_exit_to_guest(TrapFrame& f) {
     for (;;) {
         Vcpu* current = current_vcpu();
         Vcpu* next = sched_pick(current);
@@ -72,7 +72,7 @@ extern "C" [[noreturn]] void pv_idle_body() {
 
 namespace arch {
 
-void pv_toggle_guest_mode(Vcpu& v) {
+[[gnu::hot]] void pv_toggle_guest_mode(Vcpu& v) {
     ArchVcpu& a = v.arch;
     // Never load an empty root (a guest in user mode without user page tables would
     // take xenon down with it): that guest is crashed instead and stays where it is.
@@ -89,13 +89,13 @@ void pv_toggle_guest_mode(Vcpu& v) {
 
 using namespace arch;
 
-extern "C" void pv_syscall(TrapFrame* frame) {
+extern "C" [[gnu::hot]] void pv_syscall(TrapFrame* frame) {
     Vcpu* v = current_vcpu();
     if (v->arch.in_kernel) {
         // A hypercall: arguments in rdi, rsi, rdx, r10, r8; the answer goes back in rax.
         irq_enable();
-        long ret = hypercall_dispatch(frame->rax, frame->rdi, frame->rsi, frame->rdx,
-                                      frame->r10, frame->r8);
+        long ret = hypercall_dispatch(frame->rax, frame->rdi, frame->rsi, frame->rdx, frame->r10,
+                                      frame->r8);
         irq_disable();
         // do_iret sets rax itself and returns it too, so one store serves every call.
         frame->rax = static_cast<uint64_t>(ret);
@@ -106,10 +106,10 @@ extern "C" void pv_syscall(TrapFrame* frame) {
         } else {
             uint64_t rip = v->arch.syscall_callback;
             pv_toggle_guest_mode(*v);
-            uint64_t frame_words[7] = {frame->rcx, frame->r11, frame->rip, frame->cs,
-                                       frame->rflags, frame->rsp, frame->ss};
+            const uint64_t frame_words[7] = {frame->rcx,    frame->r11, frame->rip, frame->cs,
+                                             frame->rflags, frame->rsp, frame->ss};
             uint64_t sp = (v->arch.kernel_sp & ~uint64_t(15)) - sizeof(frame_words);
-            if (copy_to_guest(sp, frame_words, sizeof(frame_words)))
+            if (copy_words_to_guest(sp, frame_words))
                 domain_crash(*v->domain, "cannot write the syscall frame to the kernel stack");
             frame->rsp = sp;
             frame->rip = rip;

@@ -12,13 +12,14 @@ extern "C" [[noreturn]] void enter_guest_frame(arch::TrapFrame* frame);
 
 using namespace arch;
 
-long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
+[[gnu::hot]] long do_iret(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t) {
     TrapFrame& f = *guest_frame();
     Vcpu& v = *current_vcpu();
     xen::iret_context ctx;
     // Everything is checked before anything changes; a crashed domain's vCPU leaves its
     // CPU on the way out, so the handler just returns.
-    if (copy_from_guest(&ctx, f.rsp, sizeof(ctx))) {
+    static_assert(sizeof(ctx) == 9 * sizeof(uint64_t));
+    if (copy_words_from_guest(reinterpret_cast<uint64_t(&)[9]>(ctx), f.rsp)) {
         domain_crash(*v.domain, "iret: context not readable on the guest stack");
         return 0;
     }

@@ -41,6 +41,7 @@ syscall_stubs:
         .set    cpu, cpu + 1
         .endr
 
+        .section .text.hot, "ax"
 syscall_common:
         pushq   %r11                      /* rflags */
         pushq   $SEL_RING3_CS64          /* cs */
@@ -63,31 +64,36 @@ syscall_common:
  * canonical (SYSRETQ to a non-canonical rip faults in ring 0 on Intel CPUs). */
         .globl pv_exit_frame
 pv_exit_frame:
-        testl   $FRAME_SYSRET_OK, TF_VECTOR(%rsp)
-        jnz     1f
-        movq    TF_RIP(%rsp), %rax
-        cmpq    %rax, TF_RCX(%rsp)
-        jne     restore_frame_and_iret
-        movq    TF_RFLAGS(%rsp), %rax
-        cmpq    %rax, TF_R11(%rsp)
-        jne     restore_frame_and_iret
-1:      cmpq    $SEL_RING3_CS64, TF_CS(%rsp)
-        jne     restore_frame_and_iret
-        cmpq    $SEL_RING3_DS, TF_SS(%rsp)
-        jne     restore_frame_and_iret
+        /* Few branches: under emulation each one ends a translated block. rcx and r11
+         * are free here (the frame holds the guest's). */
         movq    TF_RIP(%rsp), %rcx
-        movq    %rcx, %rdx
+        movq    TF_RFLAGS(%rsp), %r11
+        movq    %rcx, %rdx                /* rdx = 0 iff rip is canonical, cs and ss flat */
         shlq    $16, %rdx
         sarq    $16, %rdx
-        cmpq    %rcx, %rdx
-        jne     restore_frame_and_iret
-        movq    %rcx, TF_RCX(%rsp)
-        movq    TF_RFLAGS(%rsp), %rax
-        movq    %rax, TF_R11(%rsp)
+        xorq    %rcx, %rdx
+        movq    TF_CS(%rsp), %rax
+        xorq    $SEL_RING3_CS64, %rax
+        orq     %rax, %rdx
+        movq    TF_SS(%rsp), %rax
+        xorq    $SEL_RING3_DS, %rax
+        orq     %rax, %rdx
+        jnz     restore_frame_and_iret
+        testl   $FRAME_SYSRET_OK, TF_VECTOR(%rsp)
+        jnz     1f
+        movq    TF_RCX(%rsp), %rax        /* rcx and r11 must already be rip and rflags */
+        xorq    %rcx, %rax
+        movq    TF_R11(%rsp), %rdx
+        xorq    %r11, %rdx
+        orq     %rdx, %rax
+        jnz     restore_frame_and_iret
+1:      movq    %rcx, TF_RCX(%rsp)
+        movq    %r11, TF_R11(%rsp)
         POP_FRAME_REGS
         addq    $8, %rsp                  /* error code and vector */
         movq    24(%rsp), %rsp            /* the guest's rsp; interrupts stay off until SYSRETQ */
         sysretq
+        .previous
 
 /* Enters a guest for the first time on this CPU: %rdi points at the TrapFrame to load,
  * which the caller placed at the top of this CPU's stack. */

@@ -56,15 +56,14 @@ void unhandled(TrapFrame& f, Vcpu& v, unsigned vector) {
 
 } // namespace
 
-void pv_guest_trap(TrapFrame& f) {
+[[gnu::hot]] void pv_guest_trap(TrapFrame& f) {
     Vcpu* v = current_vcpu();
     unsigned vector = f.vector;
     if (!v)
         return;
     switch (vector) {
     case kVecGeneralProtection:
-        if (f.error_code == 0 &&
-            (pv_emulate_privileged(f, *v) || ignore_cli_sti(f, *v)))
+        if (f.error_code == 0 && (pv_emulate_privileged(f, *v) || ignore_cli_sti(f, *v)))
             return;
         if (bounce_software_interrupt(f, *v))
             return;
