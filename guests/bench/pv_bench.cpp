@@ -4,6 +4,7 @@
 //
 // Output: one line per benchmark, `bench: <name> median=<cycles> iterations=<n>`, then
 // the usual verdict line.
+#include "bench.h"
 #include "public/version.h"
 #include "public/xen.h"
 #include "runtime.h"
@@ -11,66 +12,23 @@
 
 namespace {
 
-constexpr unsigned kSamples = 2001;
-uint64_t samples[kSamples];
-
-// Quickselect: the k-th smallest of a[0..n), in place.
-uint64_t select_kth(uint64_t* a, unsigned n, unsigned k) {
-    unsigned lo = 0, hi = n - 1;
-    while (lo < hi) {
-        uint64_t pivot = a[(lo + hi) / 2];
-        unsigned i = lo, j = hi;
-        while (i <= j) {
-            while (a[i] < pivot)
-                i++;
-            while (a[j] > pivot)
-                j--;
-            if (i <= j) {
-                uint64_t t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            break;
-    }
-    return a[k];
-}
-
-void report(const char* name) {
-    xt::printf("bench: %s median=%lu iterations=%u\n", name,
-               select_kth(samples, kSamples, kSamples / 2), kSamples);
-}
+uint64_t user_samples[bench::kSamples];
 
 // In guest user mode: a system call to the guest kernel and back, per iteration.
 void user_syscall_loop() {
-    for (unsigned i = 0; i < 50; i++)
+    for (unsigned i = 0; i < bench::kWarmup; i++)
         xt::user_syscall(i);
-    for (unsigned i = 0; i < kSamples; i++) {
+    for (unsigned i = 0; i < bench::kSamples; i++) {
         uint64_t start = xt::rdtsc();
         xt::user_syscall(i);
-        samples[i] = xt::rdtsc() - start;
+        user_samples[i] = xt::rdtsc() - start;
     }
     xt::user_exit(0);
 }
 
 template <typename Fn> void run(const char* name, Fn body) {
-    for (unsigned i = 0; i < 50; i++) // warm up caches and the emulator's translations
-        body();
-    for (unsigned i = 0; i < kSamples; i++) {
-        uint64_t start = xt::rdtsc();
-        body();
-        samples[i] = xt::rdtsc() - start;
-    }
-    report(name);
+    bench::run(
+        name, [&](unsigned) { body(); }, [](unsigned) {});
 }
 
 bool skip_ud2(xt::trap_frame* f) {
@@ -78,7 +36,9 @@ bool skip_ud2(xt::trap_frame* f) {
     return true;
 }
 
-bool skip_int3(xt::trap_frame*) { return true; } // rip is already past the int3
+bool skip_int3(xt::trap_frame*) {
+    return true;
+} // rip is already past the int3
 
 xen::multicall_entry calls[32];
 
@@ -104,6 +64,8 @@ void test_main() {
     if (long rc = xt::user_mode_init())
         xt::report_error("user mode set-up failed: %ld", rc);
     xt::run_in_user_mode(user_syscall_loop);
-    report("syscall_user_to_kernel");
+    xt::printf("bench: syscall_user_to_kernel median=%lu iterations=%u\n",
+               bench::select_kth(user_samples, bench::kSamples, bench::kSamples / 2),
+               bench::kSamples);
     xt::report_success();
 }
