@@ -18,21 +18,33 @@ constexpr DomId kDomIdIo = xen::DOMID_IO;
 
 // --- Atomics on the frame's words ---------------------------------------------------------
 
-inline uint64_t load(const uint64_t* p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
-inline void store(uint64_t* p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+inline uint64_t load(const uint64_t* p) {
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+inline void store(uint64_t* p, uint64_t v) {
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
 // On failure `expected` is refreshed with the current value.
 inline bool cas(uint64_t* p, uint64_t& expected, uint64_t desired) {
     return __atomic_compare_exchange_n(p, &expected, desired, false, __ATOMIC_ACQ_REL,
                                        __ATOMIC_ACQUIRE);
 }
-inline void cpu_relax() { __builtin_ia32_pause(); }
+inline void cpu_relax() {
+    __builtin_ia32_pause();
+}
 
 inline PageInfo* frame(uint64_t mfn) {
     return g_env.frames->valid(mfn) ? g_env.frames->page(mfn) : nullptr;
 }
-inline uint64_t entry_mfn(uint64_t e) { return (e & kAddrMask) >> 12; }
-inline bool is_table(PageType t) { return t >= PageType::l1 && t <= PageType::l4; }
-inline bool same_type(uint64_t a, uint64_t b) { return ((a ^ b) & kTypeMask) == 0; }
+inline uint64_t entry_mfn(uint64_t e) {
+    return (e & kAddrMask) >> 12;
+}
+inline bool is_table(PageType t) {
+    return t >= PageType::l1 && t <= PageType::l4;
+}
+inline bool same_type(uint64_t a, uint64_t b) {
+    return ((a ^ b) & kTypeMask) == 0;
+}
 
 void flush_for(DomId owner) {
     if (g_env.flush_tlbs)
@@ -93,7 +105,9 @@ void dec_linear_uses(PageInfo* pg) {
 
 // --- Entry rules ------------------------------------------------------------------------
 
-uint64_t nx_flag() { return g_env.nx ? kNx : 0; }
+uint64_t nx_flag() {
+    return g_env.nx ? kNx : 0;
+}
 
 // Whether present L1 entry e of domain d has flags refused to d. Cache attributes are
 // d's only with I/O rights, asked about only when e carries them (a domain lookup).
@@ -104,10 +118,14 @@ bool l1_disallowed(uint64_t e, DomId d) {
     return bad != 0;
 }
 // Flags refused in a present L2, L3 or L4 entry (no superpages for PV guests).
-uint64_t upper_disallowed() { return ~(kGuestFlags | nx_flag() | kAddrMask); }
+uint64_t upper_disallowed() {
+    return ~(kGuestFlags | nx_flag() | kAddrMask);
+}
 
 // Whether an entry changed in anything that the references or safety depend on.
-bool entry_changed(uint64_t oe, uint64_t ne) { return ((oe ^ ne) & ~kFastPathFlags) != 0; }
+bool entry_changed(uint64_t oe, uint64_t ne) {
+    return ((oe ^ ne) & ~kFastPathFlags) != 0;
+}
 
 // What Xen stores for a 64-bit PV guest: every present mapping is user-accessible (the
 // guest kernel runs in ring 3); kernel pages carry kGuestKernel, user pages kGlobal.
@@ -262,8 +280,7 @@ bool get_linear(uint64_t e, uint64_t table_mfn, PageInfo* table, unsigned level,
     for (;;) {
         // Only a table already validated at this level: waiting for a validation in
         // progress could wait for ourselves.
-        if ((x & kTypeCountMask) == kTypeCountMask ||
-            (x & (kTypeMask | kTypeValidated)) != want) {
+        if ((x & kTypeCountMask) == kTypeCountMask || (x & (kTypeMask | kTypeValidated)) != want) {
             dec_linear_uses(pg);
             dec_linear_entries(table);
             put_page(pg);
@@ -274,8 +291,7 @@ bool get_linear(uint64_t e, uint64_t table_mfn, PageInfo* table, unsigned level,
     }
 }
 
-int get_page_from_upper(uint64_t e, uint64_t table_mfn, PageInfo* table, unsigned level,
-                        DomId d) {
+int get_page_from_upper(uint64_t e, uint64_t table_mfn, PageInfo* table, unsigned level, DomId d) {
     if (e & upper_disallowed())
         return -xen::XEN_EINVAL;
     int rc = get_page_and_type(entry_mfn(e), d, table_type(level - 1));
@@ -319,7 +335,9 @@ void demote_l1(uint64_t mfn) {
         put_page_from_l1e(load(&t[i]));
 }
 
-bool guest_slot(unsigned level, unsigned i) { return level != 4 || is_guest_l4_slot(i); }
+bool guest_slot(unsigned level, unsigned i) {
+    return level != 4 || is_guest_l4_slot(i);
+}
 
 int promote_upper(PageInfo* pg, uint64_t mfn, unsigned level) {
     DomId d = pg->owner;
@@ -354,13 +372,16 @@ void demote_upper(PageInfo* pg, uint64_t mfn, unsigned level) {
 int validate(PageInfo* pg, PageType type) {
     uint64_t mfn = g_env.frames->mfn(pg);
     switch (type) {
-    case PageType::l1: return promote_l1(pg, mfn);
+    case PageType::l1:
+        return promote_l1(pg, mfn);
     case PageType::l2:
     case PageType::l3:
-    case PageType::l4: return promote_upper(pg, mfn, level_of(type));
+    case PageType::l4:
+        return promote_upper(pg, mfn, level_of(type));
     case PageType::segdesc:
         return g_env.segdesc_ok && g_env.segdesc_ok(g_env.map(mfn)) ? 0 : -xen::XEN_EINVAL;
-    default: panic("page_type: validating mfn %#lx as type %u", mfn, unsigned(type));
+    default:
+        panic("page_type: validating mfn %#lx as type %u", mfn, unsigned(type));
     }
 }
 
@@ -503,8 +524,12 @@ int mod_upper_entry(PageInfo* table, uint64_t mfn, unsigned index, uint64_t ne, 
 
 } // namespace
 
-void page_type_init(const PageTableEnv& env) { g_env = env; }
-const PageTableEnv& page_type_env() { return g_env; }
+void page_type_init(const PageTableEnv& env) {
+    g_env = env;
+}
+const PageTableEnv& page_type_env() {
+    return g_env;
+}
 
 bool get_page(PageInfo* pg, DomId owner) {
     uint64_t x = load(&pg->count_info);
@@ -582,7 +607,9 @@ int get_page_type(PageInfo* pg, PageType type) {
     return rc;
 }
 
-void put_page_type(PageInfo* pg) { put_type(pg, nullptr); }
+void put_page_type(PageInfo* pg) {
+    put_type(pg, nullptr);
+}
 
 int get_page_and_type(uint64_t mfn, DomId owner, PageType type) {
     PageInfo* pg = get_page_from_mfn(mfn, owner);
@@ -640,7 +667,9 @@ int update_entry(uint64_t mfn, unsigned index, uint64_t val, EntryWrite how, Dom
     if (page_lock(pg)) {
         PageType type = type_of(load(&pg->type_info));
         switch (type) {
-        case PageType::l1: rc = mod_l1_entry(p, val, how, pt_owner, pg_owner); break;
+        case PageType::l1:
+            rc = mod_l1_entry(p, val, how, pt_owner, pg_owner);
+            break;
         case PageType::l2:
         case PageType::l3:
         case PageType::l4:
@@ -654,7 +683,8 @@ int update_entry(uint64_t mfn, unsigned index, uint64_t val, EntryWrite how, Dom
             store(p, val);
             rc = 0;
             break;
-        default: break; // descriptor pages are changed through their own hypercalls
+        default:
+            break; // descriptor pages are changed through their own hypercalls
         }
         page_unlock(pg);
     } else if (get_page_type(pg, PageType::writable) == 0) {
@@ -666,63 +696,58 @@ int update_entry(uint64_t mfn, unsigned index, uint64_t val, EntryWrite how, Dom
     return rc;
 }
 
-int update_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, DomId pg_owner) {
-    ASSERT(index < kEntries);
-    PageInfo* pg = get_page_from_mfn(l1_mfn, d);
-    if (!pg)
-        return -xen::XEN_EINVAL;
-    if (!page_lock(pg)) {
-        put_page(pg);
-        return -xen::XEN_EINVAL;
-    }
-    int rc = -xen::XEN_EINVAL;
-    if (type_of(load(&pg->type_info)) == PageType::l1)
-        rc = mod_l1_entry(g_env.map(l1_mfn) + index, val, EntryWrite::normal, d, pg_owner);
-    page_unlock(pg);
-    put_page(pg);
-    return rc;
-}
+namespace {
 
-int emulate_l1_write(uint64_t l1_mfn, unsigned index, DomId d, L1WriteFn compute, void* ctx) {
-    ASSERT(index < kEntries);
+// Runs op on the entries of frame l1_mfn, an L1 table of d, under the table's entry lock;
+// -EINVAL (op not run) if the frame is not d's or not an L1 table.
+template <typename Op> int with_locked_l1(uint64_t l1_mfn, DomId d, Op op) {
     PageInfo* pg = get_page_from_mfn(l1_mfn, d);
     if (!pg)
         return -xen::XEN_EINVAL;
     int rc = -xen::XEN_EINVAL;
     if (page_lock(pg)) {
         if (type_of(load(&pg->type_info)) == PageType::l1)
-            rc = emulated_l1_write(g_env.map(l1_mfn) + index, d, compute, ctx);
+            rc = op(g_env.map(l1_mfn));
         page_unlock(pg);
     }
     put_page(pg);
     return rc;
+}
+
+} // namespace
+
+int update_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, DomId pg_owner) {
+    ASSERT(index < kEntries);
+    return with_locked_l1(l1_mfn, d, [&](uint64_t* entries) {
+        return mod_l1_entry(entries + index, val, EntryWrite::normal, d, pg_owner);
+    });
+}
+
+int emulate_l1_write(uint64_t l1_mfn, unsigned index, DomId d, L1WriteFn compute, void* ctx) {
+    ASSERT(index < kEntries);
+    return with_locked_l1(l1_mfn, d, [&](uint64_t* entries) {
+        return emulated_l1_write(entries + index, d, compute, ctx);
+    });
 }
 
 // Hook for grant-table mappings (see page_type.h).
 int exchange_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, uint64_t expect,
                       uint64_t expect_mask, uint64_t* old) {
     ASSERT(index < kEntries);
-    PageInfo* pg = get_page_from_mfn(l1_mfn, d);
-    if (!pg)
-        return -xen::XEN_EINVAL;
-    int rc = -xen::XEN_EINVAL;
-    if (page_lock(pg)) {
-        if (type_of(load(&pg->type_info)) == PageType::l1) {
-            uint64_t* p = g_env.map(l1_mfn) + index;
-            uint64_t oe = load(p);
-            if (!expect_mask || ((oe ^ expect) & expect_mask) == 0) {
-                write_entry(p, oe, adjust_l1e(val), EntryWrite::normal);
-                *old = oe;
-                rc = 0;
-            }
-        }
-        page_unlock(pg);
-    }
-    put_page(pg);
-    return rc;
+    return with_locked_l1(l1_mfn, d, [&](uint64_t* entries) {
+        uint64_t* p = entries + index;
+        uint64_t oe = load(p);
+        if (expect_mask && ((oe ^ expect) & expect_mask) != 0)
+            return -xen::XEN_EINVAL;
+        write_entry(p, oe, adjust_l1e(val), EntryWrite::normal);
+        *old = oe;
+        return 0;
+    });
 }
 
-void put_l1e_references(uint64_t e) { put_page_from_l1e(e); }
+void put_l1e_references(uint64_t e) {
+    put_page_from_l1e(e);
+}
 
 void share_xen_page_with_guest(PageInfo* pg, DomId d, bool readonly) {
     if (pg->owner == d)
