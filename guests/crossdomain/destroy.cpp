@@ -3,9 +3,13 @@
 // and the hypervisor go on: the mapped frame stays readable and writable through dom0's
 // mapping (it is not handed to anyone else) until dom0 unmaps it, and unmapping both
 // works; dom0's end of the channel is unbound (naming the dead peer) and a send on it is
-// dropped; the peer's port is gone with it (its status: -ESRCH, or closed while Xen keeps
-// the dying domain around); mapping its grants again is refused; a timer still fires.
+// dropped; mapping its grants again is refused; a timer still fires.
+// As on Xen, the destroyed domain stays listed while dom0 maps its grant: getdomaininfo
+// shows it dying (XEN_DOMINF_dying, 0 pages), destroying it again answers 0, its port's
+// status is closed. Once dom0 unmaps, it is gone (-ESRCH) and the hypervisor's free memory
+// has grown by the pages it held.
 #include "crossdomain.h"
+#include "public/sysctl.h"
 
 alignas(4096) static uint8_t table_window[4096];
 alignas(4096) static volatile uint8_t page[4096];
@@ -24,6 +28,15 @@ void peer_main() {
     XT_CHECK_EQ(gnt::flags(gt, xd::REF_RW), GTF_permit_access | GTF_reading | GTF_writing);
     XT_CHECK_EQ(page[1], 0x11);
     xd::peer_success(port); // dom0 destroys this domain next
+}
+
+static uint64_t free_pages() {
+    static xen::xen_sysctl sc;
+    sc = {};
+    sc.cmd = xen::XEN_SYSCTL_physinfo;
+    sc.interface_version = xen::XEN_SYSCTL_INTERFACE_VERSION;
+    XT_CHECK_RC(xt::hypercall(xen::HYPERVISOR_sysctl, xt::arg(&sc)), 0);
+    return sc.u.physinfo.free_pages;
 }
 
 void dom0_main() {
@@ -47,8 +60,19 @@ void dom0_main() {
     xd::wait_events(port, 2); // the peer's verdict is out
 
     static xen_domctl dc;
+    XT_CHECK_RC(xd::domctl(XEN_DOMCTL_getdomaininfo, peer, &dc), 0);
+    const uint64_t peer_pages = dc.u.getdomaininfo.tot_pages;
+    const uint64_t free_before = free_pages();
+    XT_CHECK(!(dc.u.getdomaininfo.flags & XEN_DOMINF_dying));
     XT_CHECK_RC(xd::domctl(XEN_DOMCTL_destroydomain, peer, &dc), 0);
     xt::printf("dom0: d%u destroyed\n", peer);
+    XT_CHECK_RC(xd::domctl(XEN_DOMCTL_getdomaininfo, peer, &dc), 0);
+    xt::printf("dom0: dying d%u: flags %#x, %lu pages\n", peer, dc.u.getdomaininfo.flags,
+               dc.u.getdomaininfo.tot_pages);
+    XT_CHECK_EQ(dc.u.getdomaininfo.domain, peer);
+    XT_CHECK(dc.u.getdomaininfo.flags & XEN_DOMINF_dying);
+    XT_CHECK(!(dc.u.getdomaininfo.flags & XEN_DOMINF_running));
+    XT_CHECK_RC(xd::domctl(XEN_DOMCTL_destroydomain, peer, &dc), 0);
 
     // The frame is still dom0's to use through the mapping.
     XT_CHECK_EQ(win[3], 3 ^ 0x5a);
@@ -60,9 +84,8 @@ void dom0_main() {
     XT_CHECK_EQ(st.status, EVTCHNSTAT_unbound);
     XT_CHECK_EQ(st.u.unbound.dom, peer);
     XT_CHECK_RC(ev::send(port), 0);
-    long rc = ev::status(remote, &st, peer);
-    xt::printf("dom0: status of the dead peer's port: %ld, state %u\n", rc, st.status);
-    XT_CHECK(rc == -XEN_ESRCH || (rc == 0 && st.status == EVTCHNSTAT_closed));
+    XT_CHECK_RC(ev::status(remote, &st, peer), 0);
+    XT_CHECK_EQ(st.status, EVTCHNSTAT_closed);
 
     gnttab_map_grant_ref again{0, GNTMAP_device_map, xd::REF_RW, peer, 99, 0, 0};
     XT_CHECK_RC(gnt::op(GNTTABOP_map_grant_ref, &again), 0);
@@ -74,10 +97,18 @@ void dom0_main() {
     XT_CHECK_EQ(u[0].status, GNTST_okay);
     XT_CHECK_EQ(u[1].status, GNTST_okay);
     XT_CHECK_EQ(gnt::pte(win), 0);
+    // Its last reference is gone with the mappings.
+    XT_CHECK_RC(xd::domctl(XEN_DOMCTL_getdomaininfo, peer, &dc), -XEN_ESRCH);
+    XT_CHECK_RC(xd::domctl(XEN_DOMCTL_destroydomain, peer, &dc), -XEN_ESRCH);
+    XT_CHECK_RC(ev::status(remote, &st, peer), -XEN_ESRCH);
     XT_CHECK_RC(ev::close(port), 0);
     XT_CHECK_RC(xt::update_va_mapping(reinterpret_cast<uint64_t>(win), win_pte, UVMF_INVLPG), 0);
 
     uint64_t slept = xt::sleep_ns(10000000);
     XT_CHECK(slept >= 10000000);
+    const uint64_t free_after = free_pages();
+    xt::printf("dom0: free pages %lu before, %lu after; d%u held %lu\n", free_before, free_after,
+               peer, peer_pages);
+    XT_CHECK(free_after >= free_before + peer_pages);
     xt::report_success();
 }

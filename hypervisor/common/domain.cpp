@@ -73,9 +73,34 @@ uint64_t release_frames(uint16_t domid) {
     return released;
 }
 
+void free_domain(grace::Deferred* later) {
+    Domain* d = reinterpret_cast<Domain*>(reinterpret_cast<char*>(later) -
+                                          __builtin_offsetof(Domain, free_later));
+    evtchn::domain_free(*d);
+    for (unsigned i = 0; i < d->vcpu_count; i++)
+        xfree(d->vcpus[i]);
+    memory::free_pages(d->shared_info, 0);
+    xfree(d);
+}
+
+// The last reference to a dead domain is gone: its id is free at once, its structures
+// once no CPU can still be using a pointer to it found before.
+void domain_put(Domain& d) {
+    if (__atomic_sub_fetch(&d.refs, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    unregister_domain(&d);
+    log_info("d%u: gone", d.domid);
+    grace::call_after_grace_period(&d.free_later, free_domain);
+}
+
 } // namespace
 
 Domain* domain_lookup(uint16_t domid) {
+    Domain* d = domain_lookup_any(domid);
+    return d && __atomic_load_n(&d->life, __ATOMIC_ACQUIRE) == DomainLife::alive ? d : nullptr;
+}
+
+Domain* domain_lookup_any(uint16_t domid) {
     lib::LockGuard guard(domains_lock);
     for (Domain* d : domains)
         if (d && d->domid == domid)
@@ -113,26 +138,41 @@ void domain_uncharge_pages(uint16_t domid, uint64_t n) {
     }
 }
 
-void domain_destroy(Domain& d) {
+void domain_kill(Domain& d) {
+    DomainLife alive = DomainLife::alive;
+    if (!__atomic_compare_exchange_n(&d.life, &alive, DomainLife::dying, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        while (__atomic_load_n(&d.life, __ATOMIC_ACQUIRE) != DomainLife::dead)
+            asm volatile("pause"); // another vCPU of the toolstack is killing it
+        return;
+    }
     for (unsigned i = 0; i < d.vcpu_count; i++)
         vcpu_pause(d.vcpus[i]);
     // A vCPU paused from another CPU leaves its own CPU on its next way back to the guest.
     for (unsigned i = 0; i < d.vcpu_count; i++)
         while (__atomic_load_n(&d.vcpus[i]->sched.running, __ATOMIC_ACQUIRE))
             asm volatile("pause");
-    unregister_domain(&d);
     evtchn::domain_destroy(d);
-    gnttab::domain_destroy(d.domid); // grant tables: mappings, pins, shared frames
+    __atomic_add_fetch(&d.refs, 1, __ATOMIC_ACQ_REL); // the grant table's, if it has one
+    if (!gnttab::domain_destroy(d.domid))             // mappings, pins, shared frames
+        domain_put(d);
     for (unsigned i = 0; i < d.vcpu_count; i++) {
         vcpu_time_destroy(*d.vcpus[i]);
         sched_remove_vcpu(d.vcpus[i]);
     }
     uint64_t freed = release_frames(d.domid);
-    log_info("d%u: destroyed, %lu pages scrubbed and freed", d.domid, freed);
-    // The Domain and Vcpu structures (and shared_info, which other CPUs may still be
-    // looking at through an in-flight event send) stay allocated: freeing them safely
-    // needs a grace period xenon does not have yet. They are a few KiB per domain.
-    d.domid = xen::DOMID_INVALID;
+    {
+        lib::LockGuard guard(d.page_lock);
+        d.tot_pages = 0;
+    }
+    log_info("d%u: dead, %lu pages scrubbed and freed", d.domid, freed);
+    __atomic_store_n(&d.life, DomainLife::dead, __ATOMIC_RELEASE);
+    domain_put(d); // its own
+}
+
+void domain_grant_table_freed(uint16_t domid) {
+    if (Domain* d = domain_lookup_any(domid))
+        domain_put(*d);
 }
 
 Vcpu* current_vcpu() {
@@ -153,6 +193,7 @@ Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus) {
     if (!d)
         return nullptr;
     d->domid = domid;
+    d->refs = 1;
     d->privileged = privileged;
     d->vcpu_count = vcpus;
     void* shared = memory::alloc_zeroed_page();

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "arch/vcpu.h"
+#include "common/grace_period.h"
 #include "common/sched/sched.h"
 #include "common/timer.h"
 #include "lib/spinlock.h"
@@ -17,7 +18,7 @@ struct Domain;
 struct Vcpu {
     unsigned id;
     Domain* domain;
-    unsigned processor; // the physical CPU it runs on
+    unsigned processor;        // the physical CPU it runs on
     xen::vcpu_info* vcpu_info; // in shared_info, or where VCPUOP_register_vcpu_info put it
     ArchVcpu arch;
 
@@ -29,7 +30,7 @@ struct Vcpu {
     // timer runs only while the vCPU is on its CPU, as in Xen.
     Timer singleshot_timer;
     Timer periodic_timer;
-    Timer poll_timer; // SCHEDOP_poll's timeout
+    Timer poll_timer;         // SCHEDOP_poll's timeout
     uint64_t periodic_period; // 0: stopped
     uint64_t periodic_last;   // when it last fired
     uint64_t time_area_guest; // VCPUOP_register_vcpu_time_memory_area, 0 if none
@@ -47,8 +48,19 @@ struct Vcpu {
     VcpuSched sched;
 };
 
+// A domain's life, as Xen's is_dying: XEN_DOMCTL_destroydomain makes it dying while it
+// releases what it holds, then dead. A dead domain stays listed (getdomaininfo shows
+// XEN_DOMINF_dying) while anything still refers to it, then its id is free and its
+// structures are freed after a grace period (common/grace_period.h).
+enum class DomainLife : uint8_t { alive, dying, dead };
+
 struct Domain {
     uint16_t domid;
+    DomainLife life;
+    // References that keep a dying domain listed: its own until it is dead, and its grant
+    // table's while another domain still maps one of its grants.
+    uint32_t refs;
+    grace::Deferred free_later;
     bool privileged; // the initial domain
     unsigned vcpu_count;
     Vcpu* vcpus[kMaxVcpusPerDomain];
@@ -59,7 +71,7 @@ struct Domain {
 
     xen::shared_info* shared_info;
     uint64_t shared_info_mfn;
-    unsigned long vm_assist; // enabled VMASST_TYPE_* bits
+    unsigned long vm_assist;     // enabled VMASST_TYPE_* bits
     struct EvtchnDomain* evtchn; // common/event_channel.h; created on first use
 
     // SCHEDOP_shutdown_code: the reason a later shutdown will report.
@@ -68,7 +80,7 @@ struct Domain {
 
     bool shutting_down;
     bool shutting_down_paused; // its vCPUs have been paused for the shutdown
-    unsigned toolstack_pauses;  // XEN_DOMCTL_pausedomain minus unpausedomain
+    unsigned toolstack_pauses; // XEN_DOMCTL_pausedomain minus unpausedomain
     unsigned shutdown_reason;
     ArchDomain arch;
 };
@@ -79,14 +91,22 @@ void set_current_vcpu(Vcpu* vcpu);
 
 // The initial domain, once built.
 Domain* dom0();
-// The live domain with this id, or nullptr.
+// The live domain with this id, or nullptr (a dying domain is nobody's to act on).
 Domain* domain_lookup(uint16_t domid);
+// The domain with this id, live or dying (what Xen's rcu_lock_domain_by_id finds), for
+// the few operations Xen allows on a dying domain. Like domain_lookup's, the pointer is
+// good until this CPU's next return to a guest.
+Domain* domain_lookup_any(uint16_t domid);
 // Domains in id order: the first with an id >= domid, or nullptr.
 Domain* domain_next(uint16_t domid);
-// Releases everything a shut-down or paused domain holds: its vCPUs leave their CPUs,
-// its frames are scrubbed and freed, its id becomes free. The domain must not be the
-// caller's own.
-void domain_destroy(Domain& d);
+// XEN_DOMCTL_destroydomain (Xen's domain_kill): the domain becomes dying, its vCPUs leave
+// their CPUs, its event channels are closed (their peers' ends become unbound for it),
+// its grants withdrawn and its frames scrubbed and freed; then it is dead. It stays
+// listed until the last mapping of its grants is gone. A second call, or one on a dying
+// domain, waits for it to be dead. Never the caller's own domain.
+void domain_kill(Domain& d);
+// The grant table of dead domain domid was freed (grant table Env hook).
+void domain_grant_table_freed(uint16_t domid);
 Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus);
 // A domain's reservation (tot_pages within max_pages), as Xen's assign_pages checks it:
 // 0; -EPERM if it already holds more than max_pages, -E2BIG if n more do not fit, -ESRCH

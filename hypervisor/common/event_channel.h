@@ -54,8 +54,10 @@ long reset(Domain& d, bool resuming);
 
 // A domain going away: every port is closed (remote ends become unbound again, so no
 // other domain refers to d afterwards). Call once its vCPUs are off their CPUs; the
-// table itself stays allocated until the Domain is freed (in-flight sends from other
-// domains may still lock it).
+// table itself stays allocated (its ports closed, as Xen's EVTCHNOP_status shows them
+// while the domain is dying) until domain_free.
 void domain_destroy(Domain& d);
+// Frees the table, once no CPU can be using it (after a grace period).
+void domain_free(Domain& d);
 
 } // namespace evtchn

@@ -354,7 +354,8 @@ long send(Domain& d, uint32_t port) {
 
 long status(xen::evtchn_status& s) {
     Domain& self = *current_vcpu()->domain;
-    Domain* d = hc::domain_by_any_id(s.dom, self);
+    // A dying domain's ports are still there to look at, closed (as on Xen).
+    Domain* d = s.dom == xen::DOMID_SELF ? &self : domain_lookup_any(s.dom);
     if (!d)
         return -xen::XEN_ESRCH;
     EvtchnDomain* e = of(*d);
@@ -421,6 +422,12 @@ void domain_destroy(Domain& d) {
         return;
     for (uint32_t port = 1; port < __atomic_load_n(&e->valid, __ATOMIC_ACQUIRE); port++)
         close(d, port);
+}
+
+void domain_free(Domain& d) {
+    if (EvtchnDomain* e = peek(d))
+        table_free(e, kHeap);
+    d.evtchn = nullptr;
 }
 
 } // namespace evtchn

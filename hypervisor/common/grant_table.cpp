@@ -74,8 +74,12 @@ void free_table(Table* t) {
     for (unsigned i = 0; i < kMaxMaptrackFrames; i++)
         if (t->maptrack[i])
             g_env.free(t->maptrack[i]);
+    const bool dead = t->dead;
+    const DomId domid = t->domid;
     t->~Table();
     g_env.free(t);
+    if (dead && g_env.dead_table_freed)
+        g_env.dead_table_freed(domid);
 }
 
 void table_put(Table* t) {
@@ -977,7 +981,7 @@ void copy_release(CopyState& st) {
 
 // --- Domains -------------------------------------------------------------------------------
 
-void domain_destroy(DomId domid) {
+bool domain_destroy(DomId domid) {
     Table* t;
     {
         lib::LockGuard guard(g_registry_lock);
@@ -986,7 +990,7 @@ void domain_destroy(DomId domid) {
             link = &(*link)->next;
         t = *link;
         if (!t)
-            return;
+            return false;
         *link = t->next;
         t->next = nullptr;
     }
@@ -1044,6 +1048,7 @@ void domain_destroy(DomId domid) {
         }
     }
     table_put(t); // the registry's
+    return true;
 }
 
 // --- Inspection ------------------------------------------------------------------------------

@@ -76,6 +76,9 @@ struct Env {
     void (*free)(void* p);
     // Whether a domain with this id exists (tables are created for live domains only).
     bool (*domain_live)(DomId d);
+    // The table of destroyed domain d is freed: the last mapping of its grants is gone
+    // (nullptr: nobody needs to know).
+    void (*dead_table_freed)(DomId d);
     // A host mapping of frame mfn for the calling vCPU (Xen's create_grant_host_mapping):
     // addr is a linear address, or with GNTMAP_contains_pte the machine address of the
     // L1 entry. The grant code holds the entry's references already.
@@ -196,8 +199,10 @@ void copy_release(CopyState& st); // releases both buffers and the domains
 // A domain going away (its vCPUs off their CPUs, before its frames are released): its own
 // mappings of grants are torn down (pins dropped, GTF flags cleared in the granters'
 // entries), its shared frames are freed, and frames of its grants still pinned by others
-// are withdrawn from it (see above). Nothing happens if it never used grant tables.
-void domain_destroy(DomId domid);
+// are withdrawn from it (see above). False if it never used grant tables; true if it had
+// a table, and then Env::dead_table_freed(domid) follows once, when the table goes (at
+// once when nothing maps its grants).
+bool domain_destroy(DomId domid);
 
 // --- Inspection (tests, diagnostics) --------------------------------------------------
 

@@ -1,37 +1,47 @@
 // HYPERVISOR_domctl: what a toolstack in the initial domain asks about and does to other
 // domains, at Xen 4.17's interface version.
+#include "public/domctl.h"
 #include "arch/guest_access.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
 #include "common/sched/sched.h"
-#include "public/domctl.h"
+#include "lib/string.h"
 #include "public/errno.h"
 #include "public/sched.h"
-#include "lib/string.h"
 
 namespace {
 
 using namespace xen;
 
+// As Xen 4.17's getdomaininfo: running if an online vCPU runs, blocked if every online
+// one is (neither without online vCPUs), paused by the toolstack only, dying once dead,
+// and the shutdown code in the bits from XEN_DOMINF_shutdownshift up, all ones (Xen's
+// SHUTDOWN_CODE_INVALID, ~0u shifted) while none is set.
 uint32_t domain_flags(const Domain& d) {
-    uint32_t flags = 0;
-    bool any_running = false, all_blocked = d.vcpu_count > 0, paused = false;
+    bool any_running = false, all_blocked = true, online = false;
     for (unsigned i = 0; i < d.vcpu_count; i++) {
         const Vcpu* v = d.vcpus[i];
+        if (v->sched.down)
+            continue;
+        online = true;
         any_running |= v->sched.running;
-        all_blocked &= v->sched.blocked || v->sched.down;
-        paused |= v->sched.pause_count > (d.shutting_down_paused ? 1 : 0);
+        all_blocked &= v->sched.blocked;
     }
-    if (any_running)
+    uint32_t flags = 0;
+    if (online && any_running)
         flags |= XEN_DOMINF_running;
-    if (all_blocked)
+    if (online && all_blocked)
         flags |= XEN_DOMINF_blocked;
-    if (paused)
+    if (d.toolstack_pauses)
         flags |= XEN_DOMINF_paused;
+    if (__atomic_load_n(&d.life, __ATOMIC_ACQUIRE) == DomainLife::dead)
+        flags |= XEN_DOMINF_dying;
     if (d.shutting_down)
-        flags |= XEN_DOMINF_shutdown |
-                 ((d.shutdown_reason & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift);
-    return flags;
+        flags |= XEN_DOMINF_shutdown;
+    uint32_t code = d.shutting_down       ? d.shutdown_reason
+                    : d.shutdown_code_set ? d.shutdown_code
+                                          : ~0u;
+    return flags | code << XEN_DOMINF_shutdownshift;
 }
 
 void fill_info(const Domain& d, xen_domctl_getdomaininfo& info) {
@@ -69,32 +79,39 @@ long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t) {
 
     switch (op.cmd) {
     case XEN_DOMCTL_getdomaininfo: {
-        Domain* d = domain_lookup(op.domain);
+        Domain* d = domain_lookup_any(op.domain); // a dying domain is listed too
         if (!d)
             return -XEN_ESRCH;
         fill_info(*d, op.u.getdomaininfo);
         return arch::copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
     }
-    case XEN_DOMCTL_pausedomain:
-    case XEN_DOMCTL_unpausedomain:
     case XEN_DOMCTL_destroydomain: {
+        // A dying or dead domain may be destroyed again: 0 once it is dead, as on Xen.
+        Domain* d = domain_lookup_any(op.domain);
+        if (!d)
+            return -XEN_ESRCH;
+        if (d == self->domain)
+            return -XEN_EINVAL;
+        domain_kill(*d);
+        return 0;
+    }
+    case XEN_DOMCTL_pausedomain:
+    case XEN_DOMCTL_unpausedomain: {
         Domain* d = domain_lookup(op.domain);
         if (!d)
             return -XEN_ESRCH;
         if (d == self->domain)
-            return -XEN_EINVAL; // a domain cannot pause or destroy itself this way
+            return -XEN_EINVAL; // a domain cannot pause itself this way
         if (op.cmd == XEN_DOMCTL_pausedomain) {
             for (unsigned i = 0; i < d->vcpu_count; i++)
                 vcpu_pause(d->vcpus[i]);
             d->toolstack_pauses++;
-        } else if (op.cmd == XEN_DOMCTL_unpausedomain) {
+        } else {
             if (!d->toolstack_pauses)
                 return -XEN_EINVAL; // not paused
             d->toolstack_pauses--;
             for (unsigned i = 0; i < d->vcpu_count; i++)
                 vcpu_unpause(d->vcpus[i]);
-        } else {
-            domain_destroy(*d);
         }
         return 0;
     }

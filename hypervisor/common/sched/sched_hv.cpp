@@ -4,6 +4,7 @@
 #include "arch/percpu.h"
 #include "arch/smp.h"
 #include "common/domain.h"
+#include "common/grace_period.h"
 #include "common/timer.h"
 #include "lib/spinlock.h"
 
@@ -158,11 +159,14 @@ void sched_yield_current() {
 }
 
 bool sched_work_pending() {
+    grace::quiescent_point(); // the idle loop: this CPU holds nothing
     RunQueue& rq = runqueues[arch::this_cpu_id()];
     return rq.need_resched || rq.head;
 }
 
 [[gnu::hot]] Vcpu* sched_pick(Vcpu* current) {
+    // Every exit to a guest: the hypercall or trap is over, no pointer it found is held.
+    grace::quiescent_point();
     unsigned cpu = arch::this_cpu_id();
     RunQueue& rq = runqueues[cpu];
     // The common case on every return to a guest: it keeps its CPU. Checked without the

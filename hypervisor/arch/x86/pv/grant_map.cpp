@@ -172,6 +172,7 @@ void gnttab::init_arch_env() {
     env.zalloc = zalloc;
     env.free = release;
     env.domain_live = domain_live;
+    env.dead_table_freed = domain_grant_table_freed;
     env.create_host_mapping = create_host_mapping;
     env.replace_host_mapping = replace_host_mapping;
     env.flush_tlb = flush_domain_tlb;
