@@ -11,6 +11,8 @@
 #include "common/domain.h"
 #include "common/hypercall.h"
 #include "common/hypercalls/hypercall_util.h"
+#include "arch/pv_mm.h"
+#include "common/memory/machine_map.h"
 #include "common/memory/page_info.h"
 #include "public/errno.h"
 #include "public/memory.h"
@@ -20,6 +22,8 @@ const BootInfo& boot_information(); // arch/x86/setup.cpp
 }
 
 namespace {
+
+constexpr size_t kMaxDenied = 32;
 
 long reservation_query(unsigned op, uint64_t start_extent, uint64_t arg, Domain& self) {
     if (start_extent)
@@ -46,9 +50,15 @@ long reservation_query(unsigned op, uint64_t start_extent, uint64_t arg, Domain&
     }
 }
 
-// XENMEM_machine_memory_map (control domain only): the host's E820 as the loader gave it.
-// The buffer must hold one entry more than the map (Xen's rule, which leaves room for
-// the I/O ranges it may report between entries), else -EINVAL.
+bool store_e820(void* buffer, size_t n, const memory::E820Entry& e) {
+    xen::e820entry out{e.addr, e.size, e.type};
+    uint64_t at = reinterpret_cast<uint64_t>(buffer) + n * sizeof(out);
+    return arch::copy_to_guest(at, &out, sizeof(out)) == 0;
+}
+
+// XENMEM_machine_memory_map (control domain only): the host's E820 as the loader gave it,
+// with the frames dom0 may not map in its gaps (common/memory/machine_map.h). A null
+// buffer only counts the entries.
 long machine_memory_map(uint64_t arg, const Domain& self) {
     if (!self.privileged)
         return -xen::XEN_EPERM;
@@ -57,16 +67,20 @@ long machine_memory_map(uint64_t arg, const Domain& self) {
         return -xen::XEN_EFAULT;
     const BootInfo& info = arch::boot_information();
     bool store = map.buffer.p != 0;
-    if (store && map.nr_entries < info.memory_count + 1)
-        return -xen::XEN_EINVAL;
     if (store && !hc::guest_handle_okay(map.buffer.p, map.nr_entries, sizeof(xen::e820entry)))
         return -xen::XEN_EFAULT;
-    for (size_t i = 0; store && i < info.memory_count; i++) {
-        xen::e820entry e{info.memory[i].base, info.memory[i].length, info.memory[i].type};
-        if (arch::copy_to_guest(map.buffer.p + i * sizeof(e), &e, sizeof(e)))
-            return -xen::XEN_EFAULT;
-    }
-    map.nr_entries = static_cast<uint32_t>(info.memory_count);
+    memory::E820Entry e820[BootInfo::kMaxMemoryRegions];
+    for (size_t i = 0; i < info.memory_count; i++)
+        e820[i] = {info.memory[i].base, info.memory[i].length, info.memory[i].type};
+    memory::FrameRange denied[kMaxDenied];
+    size_t denied_count = arch::dom0_denied_frames(denied, kMaxDenied);
+    memory::MachineMapSink sink{store_e820, reinterpret_cast<void*>(map.buffer.p),
+                                store ? map.nr_entries : 0};
+    long n = memory::machine_memory_map(e820, info.memory_count, denied, denied_count,
+                                        arch::phys_frame_limit(), sink);
+    if (n < 0)
+        return n;
+    map.nr_entries = static_cast<uint32_t>(n);
     return arch::copy_to_guest(arg, &map, sizeof(map)) ? -xen::XEN_EFAULT : 0;
 }
 

@@ -6,6 +6,7 @@
 #include "arch/layout.h"
 #include "arch/percpu.h"
 #include "arch/pv.h"
+#include "arch/power.h"
 #include "arch/pv_mm.h"
 #include "arch/smp.h"
 #include "common/domain.h"
@@ -15,9 +16,48 @@
 #include "public/xen.h"
 
 namespace arch {
+
+uint64_t phys_frame_limit() {
+    unsigned bits = 36;
+    if (cpu_features().max_ext_leaf >= 0x80000008)
+        bits = cpuid(0x80000008).eax & 0xff;
+    return 1ull << (bits - PAGE_SHIFT);
+}
+
+size_t dom0_denied_frames(memory::FrameRange* out, size_t cap) {
+    constexpr uint64_t kMsiFirst = 0xfee00, kMsiLast = 0xfeeff; // 0xfee00000-0xfeefffff
+    const acpi::MadtInfo& madt = acpi_madt();
+    memory::FrameRange all[acpi::kMaxIoApics + 2];
+    size_t n = 0;
+    all[n++] = {kMsiFirst, kMsiLast};
+    uint64_t lapic = madt.lapic_address >> PAGE_SHIFT;
+    if (lapic < kMsiFirst || lapic > kMsiLast)
+        all[n++] = {lapic, lapic};
+    for (size_t i = 0; i < madt.ioapic_count && i < acpi::kMaxIoApics; i++)
+        all[n++] = {madt.ioapics[i].address >> PAGE_SHIFT, madt.ioapics[i].address >> PAGE_SHIFT};
+    // Sorted and merged: a handful of entries, insertion sort.
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && all[j].first < all[j - 1].first; j--) {
+            memory::FrameRange t = all[j];
+            all[j] = all[j - 1];
+            all[j - 1] = t;
+        }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && all[i].first <= out[m - 1].last + 1) {
+            if (all[i].last > out[m - 1].last)
+                out[m - 1].last = all[i].last;
+        } else if (m < cap) {
+            out[m++] = all[i];
+        }
+    }
+    return m;
+}
+
 namespace {
 
 constexpr uint64_t kCr4Pge = 1 << 7;
+constexpr size_t kMaxDenied = acpi::kMaxIoApics + 2;
 
 uint64_t* map_frame(uint64_t mfn) { return static_cast<uint64_t*>(phys_to_virt(mfn << PAGE_SHIFT)); }
 
@@ -45,17 +85,15 @@ bool privileged(memory::DomId id) {
     return d && d->privileged;
 }
 
-// Machine frames the initial domain may not map even though they are not RAM: the
-// IOAPICs and the local APIC (and MSI) range, which xenon drives itself.
+// Machine frames the initial domain may not map even though they are not RAM: those
+// xenon drives itself (dom0_denied_frames).
 bool reserved_for_xenon(uint64_t mfn) {
-    return (mfn >= 0xfec00 && mfn < 0xfed00) || (mfn >= 0xfee00 && mfn < 0xfef00);
-}
-
-uint64_t phys_frame_limit() {
-    unsigned bits = 36;
-    if (cpu_features().max_ext_leaf >= 0x80000008)
-        bits = cpuid(0x80000008).eax & 0xff;
-    return 1ull << (bits - PAGE_SHIFT);
+    memory::FrameRange denied[kMaxDenied];
+    size_t n = dom0_denied_frames(denied, kMaxDenied);
+    for (size_t i = 0; i < n; i++)
+        if (mfn >= denied[i].first && mfn <= denied[i].last)
+            return true;
+    return false;
 }
 
 // As Xen's initial domain: every I/O frame below the CPU's physical address limit,

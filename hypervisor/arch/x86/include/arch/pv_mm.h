@@ -3,11 +3,22 @@
 // The hypercalls themselves (mmu_update, update_va_mapping, mmuext_op) are in
 // arch/x86/pv/mm_*.cpp.
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
+
+#include "common/memory/machine_map.h"
 
 struct Domain;
 
 namespace arch {
+
+// The machine frames outside RAM that the initial domain may not map, as Xen 4.17's
+// dom0_setup_permissions denies them: each IOAPIC's page (from the MADT), the local
+// APIC's page and the MSI range 0xfee00000-0xfeefffff. Sorted, disjoint, merged; at most
+// `cap` of them written, the number returned.
+size_t dom0_denied_frames(memory::FrameRange* out, size_t cap);
+// One past the highest frame the CPU's physical address width reaches.
+uint64_t phys_frame_limit();
 
 // Installs the page-type environment and builds the M2P table with its read-only
 // mapping at MACH2PHYS_VIRT_START (in the hypervisor's L4 slot 256, which every guest L4
