@@ -50,7 +50,7 @@ inline constexpr uint64_t PAGE_SIZE = 4096;
 
 // PTE bits (x86-64).
 inline constexpr uint64_t PTE_P = 1u << 0, PTE_RW = 1u << 1, PTE_US = 1u << 2,
-                          PTE_A = 1u << 5, PTE_D = 1u << 6;
+                          PTE_PWT = 1u << 3, PTE_PCD = 1u << 4, PTE_A = 1u << 5, PTE_D = 1u << 6;
 inline constexpr uint64_t PTE_NX = 1ull << 63;
 
 extern const xen::start_info *start_info;

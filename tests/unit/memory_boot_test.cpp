@@ -68,10 +68,10 @@ struct Booted {
 };
 
 // Whether a frame should be free: wholly inside usable RAM, touching no reserved byte,
-// not frame 0 and not the frame table.
+// above the first MiB and not the frame table.
 bool should_be_free(const Machine &m, const BootMemoryLayout &l, uint64_t mfn) {
     uint64_t s = mfn * PAGE_SIZE, e = s + PAGE_SIZE;
-    if (mfn == 0 || (s < l.table_phys + l.table_bytes && l.table_phys < e))
+    if (mfn < 0x100 || (s < l.table_phys + l.table_bytes && l.table_phys < e))
         return false;
     bool in_ram = false;
     for (const MemRange &r : m.usable)
@@ -155,19 +155,38 @@ TEST(MemoryBoot, BlocksAreMaximalAndCoalesceBack) {
 
 TEST(MemoryBoot, RaggedUnsortedOverlappingInput) {
     Machine m;
-    m.usable = {{0x500000, 0x900800}, {0x1234, 0x5000}, {0x400000, 0x600000}, {0x900800, 0xa00000}};
-    m.reserved = {{0x450800, 0x450900}, {0x4000, 0x4001}, {0x8ff000, 0x8ff000}};
+    m.usable = {{0x500000, 0x900800}, {0x101234, 0x105000}, {0x400000, 0x600000}, {0x900800, 0xa00000}};
+    m.reserved = {{0x450800, 0x450900}, {0x104000, 0x104001}, {0x8ff000, 0x8ff000}};
     Booted b(m);
     ASSERT_EQ(b.error, nullptr) << b.error;
     EXPECT_EQ(b.layout.frame_count, 0xa00u);
     EXPECT_EQ(b.layout.table_bytes, 0x14000u);
     EXPECT_EQ(b.layout.table_phys, 0xa00000u - 0x14000u);
     expect_frames_match(m, b);
-    EXPECT_EQ(b.frames.page(1)->state, FrameState::reserved); // ragged start
-    EXPECT_EQ(b.frames.page(2)->state, FrameState::free);
-    EXPECT_EQ(b.frames.page(4)->state, FrameState::reserved);
+    EXPECT_EQ(b.frames.page(0x101)->state, FrameState::reserved); // ragged start
+    EXPECT_EQ(b.frames.page(0x102)->state, FrameState::free);
+    EXPECT_EQ(b.frames.page(0x104)->state, FrameState::reserved);
     EXPECT_EQ(b.frames.page(0x450)->state, FrameState::reserved);
     EXPECT_EQ(b.frames.page(0x900)->state, FrameState::free); // joined ranges
+}
+
+// As on Xen: the first MiB and every frame that is not RAM belong to DOMID_IO, so that
+// the initial domain may map them (BIOS, DMI, ACPI); RAM above it, reserved or not, does not.
+TEST(MemoryBoot, FirstMebibyteAndHolesAreIoMemory) {
+    Machine m = qemu_128m();
+    m.usable.push_back({0x8000000 + 0x1800, 0xa000000}); // a hole, then a ragged range
+    Booted b(m);
+    ASSERT_EQ(b.error, nullptr) << b.error;
+    expect_frames_match(m, b);
+    auto io = [&](uint64_t mfn) {
+        const PageInfo *pg = b.frames.page(mfn);
+        return pg->owner == memory::kDomIdIo && pg->count_info == (memory::kCountAllocated | 1);
+    };
+    for (uint64_t f : {0x0ul, 0x9eul, 0x9ful, 0xf0ul, 0xfful, 0x7fe0ul, 0x7ffful, 0x8000ul, 0x8001ul})
+        EXPECT_TRUE(io(f)) << std::hex << f;
+    for (uint64_t f : {0x100ul, 0x200ul, 0x1000ul, 0x7fdful, 0x8002ul, 0x9ffful})
+        EXPECT_FALSE(io(f)) << std::hex << f;
+    EXPECT_EQ(b.frames.page(0x50)->state, FrameState::reserved); // never allocatable
 }
 
 TEST(MemoryBoot, TableAvoidsReservedMemory) {

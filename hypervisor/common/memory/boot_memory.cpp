@@ -9,6 +9,7 @@ namespace {
 
 constexpr uint64_t kPageMask = PAGE_SIZE - 1;
 constexpr uint64_t kFrameLimit = kMaxFrames << PAGE_SHIFT;
+constexpr uint64_t kLowIoFrames = 0x100; // the first MiB
 
 struct Plan {
     RangeSet usable;    // whole pages of RAM
@@ -33,7 +34,7 @@ const char *make_plan(const BootMemoryInput &in, Plan *plan) {
         return "no usable RAM";
 
     plan->available = plan->usable;
-    if (!plan->available.subtract(0, PAGE_SIZE))
+    if (!plan->available.subtract(0, kLowIoFrames << PAGE_SHIFT))
         return "too many reserved ranges";
     for (size_t i = 0; i < in.reserved_count; i++) {
         // Any page a reserved range touches is out.
@@ -54,6 +55,27 @@ const char *make_plan(const BootMemoryInput &in, Plan *plan) {
     if (!plan->available.subtract(l.table_phys, l.table_phys + l.table_bytes))
         return "too many reserved ranges";
     return nullptr;
+}
+
+// As on Xen, the first MiB (BIOS data, option ROMs, DMI and ACPI pointers) and every frame
+// that is not RAM are I/O memory: DOMID_IO owns them, with one reference that is never
+// dropped, so whoever holds I/O rights may map them and nobody may allocate them.
+void assign_io_frames(const RangeSet &usable, FrameTable *frames) {
+    uint64_t mfn = 0;
+    auto give_to_io = [&](uint64_t end) {
+        for (; mfn < end; mfn++) {
+            PageInfo *pg = frames->page(mfn);
+            pg->owner = kDomIdIo;
+            pg->count_info = kCountAllocated | 1;
+        }
+    };
+    for (const MemRange &r : usable) {
+        give_to_io(r.start >> PAGE_SHIFT);
+        uint64_t end = r.end >> PAGE_SHIFT;
+        mfn = end > mfn ? end : mfn;
+    }
+    mfn = 0;
+    give_to_io(kLowIoFrames < frames->frame_count() ? kLowIoFrames : frames->frame_count());
 }
 
 } // namespace
@@ -80,6 +102,7 @@ const char *setup_memory(const BootMemoryInput &in, PhysMapFn map, FrameTable *f
         log_info("memory: RAM 0x%012lx-0x%012lx (%lu KiB)", r.start, r.end - 1,
                  (r.end - r.start) >> 10);
     frames->init(storage, l.frame_count);
+    assign_io_frames(plan.usable, frames);
     alloc->init(frames);
     for (const MemRange &r : plan.available)
         alloc->add_free_range(r.start >> PAGE_SHIFT, (r.end - r.start) >> PAGE_SHIFT);

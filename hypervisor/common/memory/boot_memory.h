@@ -28,12 +28,13 @@ struct BootMemoryLayout {
 };
 
 // Sizes and places the frame table. Returns nullptr, or why memory cannot be set up.
-// Frame 0 and RAM at or above 16 TiB (frame links are 32-bit) are never used.
+// The first MiB (I/O memory, as on Xen) and RAM at or above 16 TiB (frame links are
+// 32-bit) are never used.
 const char *plan_memory(const BootMemoryInput &in, BootMemoryLayout *out);
 
 // Plans, then initialises `frames` over the table storage that map() returns for its
 // physical address and gives every usable, unreserved frame outside the table to
-// `alloc`. Logs each usable region and a summary line. Linear in the number of frames.
+// `alloc`. The first MiB and the frames that are not RAM go to DOMID_IO. Logs each usable region and a summary line. Linear in the number of frames.
 using PhysMapFn = void *(*)(uint64_t phys);
 const char *setup_memory(const BootMemoryInput &in, PhysMapFn map, FrameTable *frames,
                          BuddyAllocator *alloc, BootMemoryLayout *out);

@@ -11,6 +11,7 @@ namespace memory {
 
 using DomId = uint16_t;
 inline constexpr DomId kDomIdXen = 0x7FF2;     // Xen's DOMID_XEN: owned by the hypervisor
+inline constexpr DomId kDomIdIo = 0x7FF1;      // Xen's DOMID_IO: I/O memory, not RAM
 inline constexpr DomId kDomIdInvalid = 0x7FF4; // Xen's DOMID_INVALID: owned by nobody
 
 // count_info: a general reference count in the low bits, flags in the top bits.

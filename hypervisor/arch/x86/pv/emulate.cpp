@@ -5,19 +5,13 @@
 #include "arch/io.h"
 #include "arch/pv_emulate.h"
 #include "common/domain.h"
+#include "emulate_cr.h"
 #include "lib/string.h"
 
 namespace arch {
 namespace {
 
 constexpr uint32_t kXenLeafBase = 0x40000000;
-constexpr uint64_t kCr0Ts = 1 << 3;
-
-uint64_t& gpr(TrapFrame& f, unsigned reg) {
-    uint64_t* regs[16] = {&f.rax, &f.rcx, &f.rdx, &f.rbx, &f.rsp, &f.rbp, &f.rsi, &f.rdi,
-                          &f.r8,  &f.r9,  &f.r10, &f.r11, &f.r12, &f.r13, &f.r14, &f.r15};
-    return *regs[reg & 15];
-}
 
 bool emulate_rdmsr(TrapFrame& f, Vcpu& v) {
     uint32_t msr = static_cast<uint32_t>(f.rcx);
@@ -91,15 +85,44 @@ bool port_reserved_for_xenon(uint32_t port, unsigned size) {
     return port == 0xcf9 && size == 1;
 }
 
-// Port I/O from a PV kernel (its IOPL is virtual: PHYSDEVOP_set_iopl). The initial domain
-// may use every port except xenon's own; others none, until I/O permissions exist.
-bool port_allowed(const Vcpu& v, uint32_t port, unsigned size) {
+// Port I/O from a PV kernel (its IOPL is virtual: PHYSDEVOP_set_iopl). Only the initial
+// domain holds I/O rights (others none, until I/O permissions exist); without them the
+// instruction is #GP(0).
+bool io_rights(const Vcpu& v, uint32_t port, unsigned size) {
     if (port + size > 0x10000 || !v.domain->privileged)
         return false;
     unsigned guest_ring = v.arch.in_kernel ? 1 : 3;
-    if (v.arch.iopl < guest_ring)
+    return v.arch.iopl >= guest_ring;
+}
+
+// As Xen's hardware domain, dom0 drives PIT channel 2 and the speaker gate itself (Linux
+// calibrates its TSC with them); xenon uses them only while it boots. Returns false for
+// what dom0 may not do there: reads of the mode port, commands for channels 0 and 1.
+bool pit_channel2_read(uint16_t port, uint32_t* value) {
+    if (port != 0x42 && port != 0x61)
         return false;
-    return !port_reserved_for_xenon(port, size);
+    *value = inb(port);
+    return true;
+}
+
+bool pit_channel2_write(uint16_t port, uint8_t value) {
+    switch (port) {
+    case 0x42:
+        outb(0x42, value);
+        return true;
+    case 0x43:
+        if ((value & 0xc0) == 0x80) { // a command for counter 2
+            outb(0x43, value);
+        } else if ((value & 0xc0) == 0xc0 && (value & 0x08)) {
+            outb(0x43, value & 0xf8); // read-back, of counter 2 only
+        }
+        return true; // channels 0 and 1 are xenon's: ignored
+    case 0x61:
+        outb(0x61, (inb(0x61) & ~3) | (value & 3)); // the gate and speaker bits only
+        return true;
+    default:
+        return false;
+    }
 }
 
 uint32_t port_read(uint16_t port, unsigned size) {
@@ -117,6 +140,23 @@ void port_write(uint16_t port, unsigned size, uint32_t value) {
         outw(port, static_cast<uint16_t>(value));
     else
         outl(port, value);
+}
+
+// A port xenon keeps: reads give all ones and writes vanish, as on Xen, except for the
+// PIT's channel 2, which dom0 shares.
+uint32_t reserved_port_read(uint16_t port, unsigned size) {
+    uint32_t value = 0;
+    for (unsigned i = 0; i < size; i++) {
+        uint32_t byte = 0xff;
+        pit_channel2_read(static_cast<uint16_t>(port + i), &byte);
+        value |= byte << (8 * i);
+    }
+    return value;
+}
+
+void reserved_port_write(uint16_t port, unsigned size, uint32_t value) {
+    for (unsigned i = 0; i < size; i++)
+        pit_channel2_write(static_cast<uint16_t>(port + i), static_cast<uint8_t>(value >> (8 * i)));
 }
 
 // in/out in their immediate-port and %dx forms, with an optional operand-size prefix.
@@ -155,14 +195,18 @@ bool emulate_port_io(TrapFrame& f, Vcpu& v, const uint8_t* insn, size_t avail) {
         return false;
     }
     unsigned size = byte ? 1 : opsize16 ? 2 : 4;
-    if (!port_allowed(v, port, size))
+    if (!io_rights(v, port, size))
         return false;
+    bool reserved = port_reserved_for_xenon(port, size);
     if (in) {
-        uint32_t value = port_read(static_cast<uint16_t>(port), size);
+        uint32_t value = reserved ? reserved_port_read(static_cast<uint16_t>(port), size)
+                                  : port_read(static_cast<uint16_t>(port), size);
         if (size == 4)
             f.rax = value; // 32-bit results zero-extend
         else
             f.rax = (f.rax & ~((1ull << (size * 8)) - 1)) | value;
+    } else if (reserved) {
+        reserved_port_write(static_cast<uint16_t>(port), size, static_cast<uint32_t>(f.rax));
     } else {
         port_write(static_cast<uint16_t>(port), size, static_cast<uint32_t>(f.rax));
     }
@@ -257,35 +301,7 @@ bool pv_emulate_privileged(TrapFrame& f, Vcpu& v) {
         f.rip += 2;
         return true;
     }
-    // mov %crN, %reg, with an optional REX prefix (REX.B: r8-r15, REX.R: cr8+).
-    size_t at = (insn[0] & 0xf0) == 0x40 ? 1 : 0;
-    uint8_t rex = at ? insn[0] : 0;
-    if (avail >= at + 3 && insn[at] == 0x0f && insn[at + 1] == 0x20 &&
-        (insn[at + 2] & 0xc0) == 0xc0) {
-        unsigned cr = ((insn[at + 2] >> 3) & 7) | (rex & 4 ? 8 : 0);
-        unsigned reg = (insn[at + 2] & 7) | (rex & 1 ? 8 : 0);
-        uint64_t value;
-        switch (cr) {
-        case 0:
-            value = (read_cr0() & ~kCr0Ts) | (v.arch.fpu_ts ? kCr0Ts : 0);
-            break;
-        case 2:
-            value = v.vcpu_info->arch.cr2;
-            break;
-        case 3:
-            value = v.arch.in_kernel ? v.arch.cr3_kernel : v.arch.cr3_user;
-            break;
-        case 4:
-            value = read_cr4();
-            break;
-        default:
-            return false; // cr8 and the rest: #GP, as on Xen
-        }
-        gpr(f, reg) = value;
-        f.rip += at + 3;
-        return true;
-    }
-    return false;
+    return pv_emulate_mov_cr(f, v, insn, avail);
 }
 
 } // namespace arch

@@ -36,6 +36,7 @@ struct alignas(64) ArchVcpu {
     uint64_t fs_base, gs_base_kernel, gs_base_user;
 
     bool fpu_ts;                // the guest's virtual CR0.TS (fpu_taskswitch)
+    uint64_t cr4_guest;         // the CR4 bits the guest chose (pv/emulate_cr.cpp)
     uint64_t debugreg[8];
     uint64_t iopl;              // virtual IOPL (PHYSDEVOP_set_iopl)
     // The guest's GDT (set_gdt): its frames, and xenon's checked copy of their

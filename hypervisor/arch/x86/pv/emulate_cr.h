@@ -1,0 +1,17 @@
+// mov to and from control registers by a PV guest kernel (arch/x86/pv/emulate.cpp decodes
+// the rest of the privileged instructions).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/traps.h"
+
+struct Vcpu;
+
+namespace arch {
+
+// `mov %crN, %reg` or `mov %reg, %crN` (0f 20 / 0f 22, optional REX) at insn. True if
+// emulated; the frame then points past the instruction.
+bool pv_emulate_mov_cr(TrapFrame& f, Vcpu& v, const uint8_t* insn, size_t avail);
+
+} // namespace arch
