@@ -5,6 +5,7 @@
 #include "arch/io.h"
 #include "arch/pv_emulate.h"
 #include "common/domain.h"
+#include "cpuid_policy.h"
 #include "emulate_cr.h"
 #include "lib/string.h"
 
@@ -12,6 +13,7 @@ namespace arch {
 namespace {
 
 constexpr uint32_t kXenLeafBase = 0x40000000;
+constexpr uint64_t kCr4Osxsave = 1 << 18;
 
 bool emulate_rdmsr(TrapFrame& f, Vcpu& v) {
     uint32_t msr = static_cast<uint32_t>(f.rcx);
@@ -240,8 +242,22 @@ void pv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
     }
     CpuidResult r = cpuid(leaf, subleaf);
     out[0] = r.eax, out[1] = r.ebx, out[2] = r.ecx, out[3] = r.edx;
-    if (leaf == 1)
+    pv_cpuid_apply_policy(leaf, subleaf, out);
+    const Vcpu* v = current_vcpu();
+    if (leaf == 1 || leaf == 0x80000001) {
+        // As on Xen, the initial domain's kernel still sees MTRR when the hardware has it
+        // (XenoLinux took it for the XENPF_*_memtype hypercalls).
+        if (v && v->domain->privileged && v->arch.in_kernel)
+            out[3] |= r.edx & (1u << 12);
+    }
+    if (leaf == 1) {
         out[2] |= 1u << 31; // "running under a hypervisor"
+        // OSXSAVE, as Xen computes it for PV: the guest enabled XSAVE in its CR4, or its
+        // kernel asks while the hardware's CR4 has it.
+        if (v && ((v->arch.in_kernel && (read_cr4() & kCr4Osxsave)) ||
+                  (v->arch.cr4_guest & kCr4Osxsave)))
+            out[2] |= 1u << 27;
+    }
 }
 
 [[gnu::hot]] bool pv_emulate_forced_invalid_op(TrapFrame& f, Vcpu&) {
