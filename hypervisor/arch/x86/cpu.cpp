@@ -85,6 +85,10 @@ void cpu_init_control_registers() {
     if (features.xsave)
         cr4 |= kCr4Osxsave;
     write_cr4(cr4);
+    // Xen's PAT layout (WB, WT, UC-, UC, WC, WP, UC, UC): a PV guest's PTE cache bits index
+    // it, and Linux reads it to learn what they mean. Entries 0-3, the only ones xenon's
+    // own mappings use, are the power-on ones.
+    wrmsr(msr::kPat, 0x0000050100070406ull);
     if (features.xsave) {
         // Every user state component the CPU supports (x87, SSE, AVX, ...), none of the
         // supervisor ones.

@@ -8,6 +8,8 @@
 #include "arch/pv_mm.h"
 #include "common/domain.h"
 #include "common/vcpu_time.h"
+#include "emulate_cr.h"
+#include "xstate.h"
 
 namespace arch {
 namespace {
@@ -24,8 +26,9 @@ void fpu_save(Vcpu& v) {
     write_cr0(read_cr0() & ~kCr0Ts); // XSAVE/FXSAVE fault while TS is set
     if (cpu_features().xsave) {
         uint64_t mask = xsave_mask();
-        asm volatile("xsave64 %0" : "+m"(v.arch.fpu_area) : "a"(uint32_t(mask)),
-                     "d"(uint32_t(mask >> 32)));
+        asm volatile("xsave64 %0"
+                     : "+m"(v.arch.fpu_area)
+                     : "a"(uint32_t(mask)), "d"(uint32_t(mask >> 32)));
     } else {
         asm volatile("fxsave64 %0" : "=m"(v.arch.fpu_area));
     }
@@ -34,7 +37,10 @@ void fpu_save(Vcpu& v) {
 void fpu_load(Vcpu& v) {
     write_cr0(read_cr0() & ~kCr0Ts);
     if (cpu_features().xsave) {
-        uint64_t mask = xsave_mask();
+        // The vCPU's own XCR0 first: it decides what XRSTOR (and its next XSAVE) covers.
+        uint64_t mask = pv_vcpu_xcr0(v);
+        if (mask != xsave_mask())
+            asm volatile("xsetbv" ::"c"(0), "a"(uint32_t(mask)), "d"(uint32_t(mask >> 32)));
         asm volatile("xrstor64 %0" ::"m"(v.arch.fpu_area), "a"(uint32_t(mask)),
                      "d"(uint32_t(mask >> 32)));
     } else {
@@ -64,6 +70,7 @@ void pv_context_load(Vcpu& v, TrapFrame& frame) {
     wrmsr(msr::kFsBase, v.arch.fs_base);
     wrmsr(msr::kGsBase, v.arch.in_kernel ? v.arch.gs_base_kernel : v.arch.gs_base_user);
     fpu_load(v);
+    pv_apply_guest_cr4(v);
     set_current_vcpu(&v);
     pv_debugreg_switch_in(v);
     pv_gdt_switch_in(v);

@@ -7,6 +7,7 @@
 
 #include "arch/cpu.h"
 #include "lib/string.h"
+#include "xstate.h"
 
 namespace arch {
 namespace {
@@ -60,6 +61,8 @@ void pv_cpuid_apply_policy(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
     for (const FeatureWord& w : kWords)
         if (w.leaf == leaf && w.subleaf == subleaf)
             regs[w.reg] &= w.allowed;
+    if (leaf == 0xd)
+        pv_xstate_cpuid(subleaf, regs);
     // AMD CPUs have no SYSENTER in long mode: Xen drops SEP from its own features there.
     if (leaf == 1 && !memcmp(cpu_features().vendor, "AuthenticAMD", 12))
         regs[3] &= ~(1u << 11);

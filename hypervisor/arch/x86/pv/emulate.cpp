@@ -3,17 +3,21 @@
 #include "arch/cpu.h"
 #include "arch/guest_access.h"
 #include "arch/io.h"
+#include "arch/pv.h"
 #include "arch/pv_emulate.h"
 #include "common/domain.h"
 #include "cpuid_policy.h"
 #include "emulate_cr.h"
 #include "lib/string.h"
+#include "vmce.h"
+#include "xstate.h"
 
 namespace arch {
 namespace {
 
 constexpr uint32_t kXenLeafBase = 0x40000000;
 constexpr uint64_t kCr4Osxsave = 1 << 18;
+constexpr unsigned kVecInvalidOpcode = 6;
 
 bool emulate_rdmsr(TrapFrame& f, Vcpu& v) {
     uint32_t msr = static_cast<uint32_t>(f.rcx);
@@ -35,7 +39,10 @@ bool emulate_rdmsr(TrapFrame& f, Vcpu& v) {
         value = rdmsr(msr::kPat);
         break;
     default:
-        return false; // anything else: #GP, as Xen does for a PV guest
+        // The machine-check MSRs, else #GP, as Xen does for a PV guest.
+        if (pv_vmce_rdmsr(v, msr, &value) != VmceAccess::done)
+            return false;
+        break;
     }
     f.rax = static_cast<uint32_t>(value);
     f.rdx = value >> 32;
@@ -65,7 +72,7 @@ bool emulate_wrmsr(TrapFrame& f, Vcpu& v) {
         (v.arch.in_kernel ? v.arch.gs_base_user : v.arch.gs_base_kernel) = value;
         return true;
     default:
-        return false;
+        return pv_vmce_wrmsr(v, msr, value) == VmceAccess::done;
     }
 }
 
@@ -309,6 +316,15 @@ bool pv_emulate_privileged(TrapFrame& f, Vcpu& v) {
         if (!emulate_wrmsr(f, v))
             return false;
         f.rip += 2;
+        return true;
+    }
+    if (avail >= 3 && insn[0] == 0x0f && insn[1] == 0x01 && insn[2] == 0xd1) { // xsetbv
+        // Without CR4.OSXSAVE in the guest's own view, XSETBV is #UD (as the hardware does).
+        if (!(v.arch.cr4_guest & kCr4Osxsave))
+            return pv_bounce_exception(f, kVecInvalidOpcode, false, 0);
+        if (!pv_xsetbv(v, static_cast<uint32_t>(f.rcx), (f.rdx << 32) | uint32_t(f.rax)))
+            return false;
+        f.rip += 3;
         return true;
     }
     if (insn[0] == 0x0f && insn[1] == 0x06) { // clts: the guest's virtual TS

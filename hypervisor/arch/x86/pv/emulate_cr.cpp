@@ -3,7 +3,8 @@
 // address in vcpu_info. CR3: the machine address of the current L4 (writes go through
 // MMUEXT_NEW_BASEPTR, not here). CR4: the bits the guest chooses (TSD, DE, FSGSBASE,
 // OSXSAVE, when its CPUID offers them) plus a few of xenon's own (PAE, MCE, OSFXSR,
-// OSXMMEXCPT); a write is accepted and filtered, the hardware's CR4 stays xenon's.
+// OSXMMEXCPT); a write is accepted and filtered; of the guest's bits only FSGSBASE
+// reaches the hardware (the guest then reads and writes its FS/GS bases itself).
 #include "emulate_cr.h"
 
 #include "arch/cpu.h"
@@ -78,6 +79,7 @@ bool write_cr(Vcpu& v, unsigned cr, uint64_t value) {
         return true;
     case 4:
         v.arch.cr4_guest = guest_cr4_bits(value);
+        pv_apply_guest_cr4(v);
         return true;
     default:
         return false; // cr3 (Xen: only a frame the guest owns; Linux uses the hypercall) and cr8+
@@ -85,6 +87,15 @@ bool write_cr(Vcpu& v, unsigned cr, uint64_t value) {
 }
 
 } // namespace
+
+void pv_apply_guest_cr4(const Vcpu& v) {
+    if (!cpu_features().fsgsbase)
+        return;
+    uint64_t cr4 = read_cr4();
+    uint64_t want = (cr4 & ~kCr4Fsgsbase) | (v.arch.cr4_guest & kCr4Fsgsbase);
+    if (want != cr4)
+        write_cr4(want);
+}
 
 bool pv_emulate_mov_cr(TrapFrame& f, Vcpu& v, const uint8_t* insn, size_t avail) {
     // An optional REX prefix: REX.B selects r8-r15, REX.R cr8 and up.

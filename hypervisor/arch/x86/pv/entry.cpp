@@ -20,6 +20,7 @@ namespace {
 
 constexpr unsigned kSyscallStubSize = 32;
 constexpr uint64_t kEferSce = 1;
+constexpr uint64_t kCr4Fsgsbase = 1 << 16;
 // SYSCALL clears these in RFLAGS: interrupts, direction, trap, nested task, alignment.
 constexpr uint64_t kSyscallFlagMask = 0x47700;
 
@@ -79,6 +80,12 @@ namespace arch {
     if (!(a.in_kernel ? a.cr3_user : a.cr3_kernel)) {
         domain_crash(*v.domain, "switch to a guest mode that has no page tables");
         return;
+    }
+    if (a.cr4_guest & kCr4Fsgsbase) {
+        // The guest may have changed its GS base itself (WRGSBASE): keep what it set.
+        uint64_t gs;
+        asm volatile("rdgsbase %0" : "=r"(gs));
+        (a.in_kernel ? a.gs_base_kernel : a.gs_base_user) = gs;
     }
     a.in_kernel = !a.in_kernel;
     write_cr3(a.in_kernel ? a.cr3_kernel : a.cr3_user);

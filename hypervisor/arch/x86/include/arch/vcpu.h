@@ -13,6 +13,12 @@ struct GuestTrap {
     uint8_t flags; // bits 0-1 DPL allowed to INT it, bit 2: mask events on entry
 };
 
+// One bank of the virtual machine-check architecture (pv/vmce.cpp).
+struct VmceBank {
+    uint64_t status, addr, misc;
+};
+inline constexpr unsigned kVmceBanks = 2;
+
 struct alignas(64) ArchVcpu {
     // Guest register state while the vCPU is not on a CPU (while it is, the registers
     // live in the frame at the top of the CPU's stack).
@@ -37,6 +43,11 @@ struct alignas(64) ArchVcpu {
 
     bool fpu_ts;                // the guest's virtual CR0.TS (fpu_taskswitch)
     uint64_t cr4_guest;         // the CR4 bits the guest chose (pv/emulate_cr.cpp)
+    uint64_t xcr0;              // the guest's XCR0, 0 until it sets one (pv/xstate.cpp)
+    struct {
+        uint64_t mcg_status;
+        VmceBank bank[kVmceBanks];
+    } vmce;
     uint64_t debugreg[8];
     uint64_t iopl;              // virtual IOPL (PHYSDEVOP_set_iopl)
     // The guest's GDT (set_gdt): its frames, and xenon's checked copy of their
