@@ -121,7 +121,8 @@ bool pv_ptwr_emulate(TrapFrame& f, Vcpu& v) {
                                  compute_entry, &w))
         return false;
     store_cpu(w.after, f);
-    // Single-stepping guests see the #DB the instruction would have raised.
+    // Single-stepping guests see the #DB the instruction would have raised (Xen 4.17
+    // leaves the guest's DR6 alone for it, and so does xenon).
     if (w.before.rflags & kRflagsTf)
         pv_bounce_exception(f, kVecDebug, false, 0);
     return true;

@@ -5,6 +5,7 @@
 #include "arch/percpu.h"
 #include "arch/pv.h"
 #include "arch/pv_emulate.h"
+#include "arch/pv_hypercalls.h"
 #include "arch/pv_ptwr.h"
 #include "common/console.h"
 #include "common/domain.h"
@@ -76,6 +77,9 @@ void unhandled(TrapFrame& f, Vcpu& v, unsigned vector) {
         if (pv_ptwr_fault(f, *v))
             return;
         v->vcpu_info->arch.cr2 = read_cr2();
+        break;
+    case kVecDebug:
+        pv_debug_trap_from_guest(*v);
         break;
     case kVecNoDevice:
         // The guest set TS with fpu_taskswitch: like Xen, clear it as the #NM is

@@ -22,6 +22,8 @@ void pv_gdt_release(Vcpu& v);
 // point at guest addresses, which xenon never executes: if one fires, breakpoints are
 // switched off on this CPU.
 bool pv_debug_trap_in_hypervisor(TrapFrame& frame);
+// A #DB from the guest: its status goes into the vCPU's DR6 (before the bounce).
+void pv_debug_trap_from_guest(Vcpu& v);
 
 // Xen's check of one segment descriptor for a 64-bit PV guest (update_descriptor, and
 // every entry of a page that becomes a GDT/LDT page): false if it must be refused;
