@@ -38,27 +38,6 @@ uint64_t grant_pte_flags(uint32_t flags) {
     return f;
 }
 
-// The L1 table mapping linear address va in v's page tables (Xen's map_guest_l1e: the
-// upper entries present, the L2 entry not a superpage), or false. The walk only reads
-// validated tables; the frame found is checked again under its lock before it is written.
-bool guest_l1_of(const Vcpu& v, uint64_t va, uint64_t* l1_mfn) {
-    if (!pv_addr_ok(va))
-        return false;
-    memory::FrameTable& ft = memory::frame_table();
-    uint64_t table = v.arch.cr3_kernel >> PAGE_SHIFT;
-    for (unsigned shift = 39; shift >= 21; shift -= 9) {
-        if (!ft.valid(table))
-            return false;
-        auto* t = static_cast<const uint64_t*>(phys_to_virt(table << PAGE_SHIFT));
-        uint64_t e = __atomic_load_n(&t[(va >> shift) & 511], __ATOMIC_RELAXED);
-        if (!(e & kPtePresent) || (shift == 21 && (e & kPteLarge)))
-            return false;
-        table = (e & kPteAddrMask) >> PAGE_SHIFT;
-    }
-    *l1_mfn = table;
-    return true;
-}
-
 // Where a grant's entry is: a linear address, or the machine address of the entry itself
 // (GNTMAP_contains_pte, which must be 8-byte aligned).
 bool locate(const Vcpu& v, uint64_t addr, uint32_t flags, uint64_t* l1_mfn, unsigned* index) {
@@ -69,7 +48,7 @@ bool locate(const Vcpu& v, uint64_t addr, uint32_t flags, uint64_t* l1_mfn, unsi
         *index = static_cast<unsigned>((addr & (PAGE_SIZE - 1)) >> 3);
         return true;
     }
-    if (!guest_l1_of(v, addr, l1_mfn))
+    if (!pv_guest_l1(v, addr, l1_mfn))
         return false;
     *index = static_cast<unsigned>((addr >> PAGE_SHIFT) & 511);
     return true;
@@ -94,17 +73,17 @@ int16_t replace_host_mapping(uint64_t addr, uint64_t mfn, uint64_t new_addr, uin
     Vcpu& v = *current_vcpu();
     const memory::DomId d = v.domain->domid;
     // The entry must still map the frame, present, writable exactly when the grant is.
-    const uint64_t expect = (mfn << PAGE_SHIFT) | kPresent |
-                            ((flags & xen::GNTMAP_readonly) ? 0 : kRw);
+    const uint64_t expect =
+        (mfn << PAGE_SHIFT) | kPresent | ((flags & xen::GNTMAP_readonly) ? 0 : kRw);
     const uint64_t expect_mask = kAddrMask | kPresent | kRw;
     uint64_t stolen = 0; // unmap_and_replace: the entry moved from new_addr
     if (new_addr) {
         if (flags & xen::GNTMAP_contains_pte)
             return xen::GNTST_general_error; // no replacing in this addressing mode
         uint64_t nl1;
-        if (!guest_l1_of(v, new_addr, &nl1) ||
-            memory::exchange_l1_entry(nl1, (new_addr >> PAGE_SHIFT) & 511, 0, d, 0, 0,
-                                      &stolen) != 0)
+        if (!pv_guest_l1(v, new_addr, &nl1) ||
+            memory::exchange_l1_entry(nl1, (new_addr >> PAGE_SHIFT) & 511, 0, d, 0, 0, &stolen) !=
+                0)
             return xen::GNTST_general_error;
     }
     uint64_t l1_mfn, old;
@@ -117,7 +96,9 @@ int16_t replace_host_mapping(uint64_t addr, uint64_t mfn, uint64_t new_addr, uin
     return xen::GNTST_okay;
 }
 
-void* map_frame(uint64_t mfn) { return phys_to_virt(mfn << PAGE_SHIFT); }
+void* map_frame(uint64_t mfn) {
+    return phys_to_virt(mfn << PAGE_SHIFT);
+}
 
 uint64_t alloc_frame() {
     void* p = memory::alloc_zeroed_page();
@@ -128,12 +109,20 @@ uint64_t alloc_frame() {
     return mfn;
 }
 
-void free_frame(uint64_t mfn) { memory::free_pages(map_frame(mfn), 0); }
+void free_frame(uint64_t mfn) {
+    memory::free_pages(map_frame(mfn), 0);
+}
 
-void* zalloc(size_t size) { return xzalloc(size, 64); }
-void release(void* p) { xfree(p); }
+void* zalloc(size_t size) {
+    return xzalloc(size, 64);
+}
+void release(void* p) {
+    xfree(p);
+}
 
-bool domain_live(memory::DomId id) { return domain_lookup(id) != nullptr; }
+bool domain_live(memory::DomId id) {
+    return domain_lookup(id) != nullptr;
+}
 
 void flush_domain_tlb(memory::DomId id) {
     if (Domain* d = domain_lookup(id))

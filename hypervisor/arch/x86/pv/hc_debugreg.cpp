@@ -23,39 +23,28 @@ constexpr uint64_t kDr6ReservedOne = 0xffff0ff0; // also the reset value
 constexpr uint64_t kDr7KeepMask = 0xffff27ff;    // bits 11, 12, 14, 15 read as zero
 constexpr uint64_t kDr7ReservedOne = 0x400;      // also the reset value
 constexpr uint64_t kDr7GeneralDetect = 1 << 13;
-constexpr uint64_t kDr7Enables = 0xff;       // L0-L3, G0-G3
-constexpr unsigned kDrIo = 2;                // R/W field: I/O breakpoint
-constexpr uint64_t kDr6Breakpoints = 0xf;    // B0-B3: which breakpoint this #DB is for
-constexpr uint64_t kDr6Status = 0xe00f;      // B0-B3, BD, BS, BT
+constexpr uint64_t kDr7Enables = 0xff;    // L0-L3, G0-G3
+constexpr unsigned kDrIo = 2;             // R/W field: I/O breakpoint
+constexpr uint64_t kDr6Breakpoints = 0xf; // B0-B3: which breakpoint this #DB is for
+constexpr uint64_t kDr6Status = 0xe00f;   // B0-B3, BD, BS, BT
 
 bool breakpoint_address_ok(uint64_t a) {
     return a < (uint64_t(1) << 47) || a >= xen::HYPERVISOR_VIRT_END;
 }
 
+// clang-format off
 void write_dr(unsigned n, uint64_t v) {
     switch (n) {
-    case 0:
-        asm volatile("mov %0, %%dr0" ::"r"(v));
-        break;
-    case 1:
-        asm volatile("mov %0, %%dr1" ::"r"(v));
-        break;
-    case 2:
-        asm volatile("mov %0, %%dr2" ::"r"(v));
-        break;
-    case 3:
-        asm volatile("mov %0, %%dr3" ::"r"(v));
-        break;
-    case 6:
-        asm volatile("mov %0, %%dr6" ::"r"(v));
-        break;
-    case 7:
-        asm volatile("mov %0, %%dr7" ::"r"(v));
-        break;
-    default:
-        break;
+    case 0: asm volatile("mov %0, %%dr0" ::"r"(v)); break;
+    case 1: asm volatile("mov %0, %%dr1" ::"r"(v)); break;
+    case 2: asm volatile("mov %0, %%dr2" ::"r"(v)); break;
+    case 3: asm volatile("mov %0, %%dr3" ::"r"(v)); break;
+    case 6: asm volatile("mov %0, %%dr6" ::"r"(v)); break;
+    case 7: asm volatile("mov %0, %%dr7" ::"r"(v)); break;
+    default: break;
     }
 }
+// clang-format on
 
 uint64_t read_dr6() {
     uint64_t v;

@@ -49,6 +49,12 @@ inline bool pv_canonical(uint64_t va) {
     return static_cast<uint64_t>(static_cast<int64_t>(va << 16) >> 16) == va;
 }
 
+// The frame of the L1 table that maps linear address va in v's kernel page tables (the
+// L4 and L3 entries present, the L2 entry present and not a superpage), or false. The
+// tables walked are validated ones; a caller that writes the L1 found must check it again
+// under its lock (another vCPU may change the tables meanwhile).
+bool pv_guest_l1(const Vcpu& v, uint64_t va, uint64_t* l1_mfn);
+
 // Reads the vCPU bitmap of a *_MULTI flush (Xen's vcpumask_to_pcpumask); -EFAULT if it
 // cannot be read. *others: a vCPU named runs (or last ran) on another CPU.
 int pv_read_vcpumask(Domain& d, uint64_t bitmap_va, bool* any, bool* others);

@@ -84,32 +84,13 @@ void pv_invlpg_cpus(uint64_t va, bool others) {
 
 namespace {
 
-// The frame of the L1 table that maps `va` in the vCPU's kernel page tables, as Xen
-// finds it through its linear mapping (the L4 and L3 entries present, the L2 entry
-// present and not a superpage). false if there is none.
-bool find_l1(const Vcpu& v, uint64_t va, uint64_t* l1_mfn) {
-    memory::FrameTable& ft = memory::frame_table();
-    uint64_t table = v.arch.cr3_kernel >> PAGE_SHIFT;
-    for (unsigned shift = 39; shift >= 21; shift -= 9) {
-        if (!ft.valid(table))
-            return false;
-        auto* t = static_cast<const uint64_t*>(phys_to_virt(table << PAGE_SHIFT));
-        uint64_t e = __atomic_load_n(&t[(va >> shift) & 511], __ATOMIC_RELAXED);
-        if (!(e & kPtePresent) || (shift == 21 && (e & kPteLarge)))
-            return false;
-        table = (e & kPteAddrMask) >> PAGE_SHIFT;
-    }
-    *l1_mfn = table;
-    return true;
-}
-
 long update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, const PgOwner& pg_owner) {
     Vcpu* v = current_vcpu();
     Domain& d = *v->domain;
     if (pg_owner.domain != &d && !d.privileged)
         return -xen::XEN_EPERM;
     uint64_t l1_mfn;
-    if (!pv_addr_ok(va) || !find_l1(*v, va, &l1_mfn))
+    if (!pv_guest_l1(*v, va, &l1_mfn))
         return -xen::XEN_EINVAL;
     int rc = memory::update_l1_entry(l1_mfn, (va >> 12) & 511, val, d.domid, pg_owner.id);
     if (rc)
@@ -140,7 +121,8 @@ long update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, const PgOwner&
                 pv_invlpg_cpus(va, others);
         }
         break;
-    default: break;
+    default:
+        break;
     }
     return rc;
 }
@@ -201,8 +183,7 @@ long do_mmu_update(uint64_t ureqs, uint64_t count_arg, uint64_t pdone, uint64_t 
                     rc = -xen::XEN_EPERM;
                     break;
                 }
-                rc = memory::update_entry(ptr >> PAGE_SHIFT, (ptr & (PAGE_SIZE - 1)) >> 3,
-                                          req.val,
+                rc = memory::update_entry(ptr >> PAGE_SHIFT, (ptr & (PAGE_SIZE - 1)) >> 3, req.val,
                                           cmd == xen::MMU_PT_UPDATE_PRESERVE_AD
                                               ? memory::EntryWrite::preserve_ad
                                               : memory::EntryWrite::normal,
@@ -228,7 +209,9 @@ long do_mmu_update(uint64_t ureqs, uint64_t count_arg, uint64_t pdone, uint64_t 
                 rc = 0;
                 break;
             }
-            default: rc = -xen::XEN_ENOSYS; break;
+            default:
+                rc = -xen::XEN_ENOSYS;
+                break;
             }
             if (rc)
                 break;
@@ -251,8 +234,8 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags, uint64_t, u
     return update_va_mapping(va, val, flags, PgOwner{d.domid, &d});
 }
 
-long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags,
-                                      uint64_t domid, uint64_t) {
+long do_update_va_mapping_otherdomain(uint64_t va, uint64_t val, uint64_t flags, uint64_t domid,
+                                      uint64_t) {
     Domain& d = *current_vcpu()->domain;
     PgOwner pg_owner;
     if (!pv_get_pg_owner(d, static_cast<uint16_t>(domid), &pg_owner))

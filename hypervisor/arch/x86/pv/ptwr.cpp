@@ -27,19 +27,11 @@ constexpr uint64_t kRflagsTf = 1u << 8;
 // The guest kernel's L1 entry for va (0 when a level above is missing), as the CPU
 // walked it for the fault.
 uint64_t kernel_l1e(const Vcpu& v, uint64_t va) {
-    memory::FrameTable& ft = memory::frame_table();
-    uint64_t table = v.arch.cr3_kernel >> PAGE_SHIFT;
-    for (unsigned shift = 39;; shift -= 9) {
-        if (!ft.valid(table))
-            return 0;
-        auto* t = static_cast<const uint64_t*>(phys_to_virt(table << PAGE_SHIFT));
-        uint64_t e = __atomic_load_n(&t[(va >> shift) & 511], __ATOMIC_RELAXED);
-        if (shift == 12)
-            return e;
-        if (!(e & kPtePresent) || (e & kPteLarge))
-            return 0;
-        table = (e & kPteAddrMask) >> PAGE_SHIFT;
-    }
+    uint64_t l1_mfn;
+    if (!pv_guest_l1(v, va, &l1_mfn))
+        return 0;
+    auto* l1 = static_cast<const uint64_t*>(phys_to_virt(l1_mfn << PAGE_SHIFT));
+    return __atomic_load_n(&l1[(va >> PAGE_SHIFT) & 511], __ATOMIC_RELAXED);
 }
 
 // Reads the instruction at rip: to the end of its page first, the rest only if the
