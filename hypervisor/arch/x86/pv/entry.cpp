@@ -3,6 +3,7 @@
 // exit that delivers pending events.
 #include "arch/cpu.h"
 #include "arch/guest_access.h"
+#include "arch/paging.h"
 #include "arch/percpu.h"
 #include "arch/pv.h"
 #include "common/console.h"
@@ -50,8 +51,10 @@ void pv_cpu_init() {
             pv_context_load(*next, f);
             break;
         }
-        // Nothing to run: wait here, interrupts on, until there is.
+        // Nothing to run: wait here, interrupts on, until there is. Not on the last
+        // vCPU's page tables: their frames may be freed meanwhile (a dead domain's).
         set_current_vcpu(nullptr);
+        write_cr3(paging_boot_root());
         while (!sched_work_pending()) {
             safe_halt();
             irq_disable();
