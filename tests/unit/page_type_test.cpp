@@ -742,3 +742,46 @@ TEST_F(PageTypeRandom, NoLeaksAfterRandomSequences) {
 }
 
 } // namespace
+
+// --- Teardown of a dead domain ------------------------------------------------------------
+
+TEST_F(PageType_, DroppingAPinReleasesWhatThePinHeld) {
+    BuildTree();
+    ASSERT_EQ(memory::pin_table(1, kDomA, PageType::l4), 0);
+    memory::drop_pin(P(1));
+    ExpectAllReleased();
+    memory::drop_pin(P(1)); // not pinned: nothing to drop
+    ExpectAllReleased();
+}
+
+TEST_F(PageType_, ForcedDevalidationDropsWhatTheEntriesHeldWhateverStillRefersToTheTable) {
+    BuildTree();
+    // Two holders of the L4 that never let go (as a reference cycle would).
+    ASSERT_EQ(memory::get_page_and_type(1, kDomA, PageType::l4), 0);
+    ASSERT_EQ(memory::get_page_and_type(1, kDomA, PageType::l4), 0);
+    memory::force_devalidate(P(1), PageType::l4);
+    EXPECT_FALSE(Validated(1));
+    EXPECT_EQ(TCount(1), 2u) << "the holders' references stay theirs";
+    for (uint64_t f = 2; f <= 4; f++) {
+        EXPECT_EQ(TCount(f), 0u) << "frame " << f;
+        EXPECT_FALSE(Validated(f)) << "frame " << f;
+    }
+    for (uint64_t f = 10; f < 20; f++)
+        EXPECT_EQ(Count(f), 1u) << "frame " << f;
+    memory::force_devalidate(P(1), PageType::l4); // once only
+    // The holders let go: nothing left to devalidate, the frame is simply untyped.
+    memory::put_page_and_type(P(1));
+    memory::put_page_and_type(P(1));
+    ExpectAllReleased();
+}
+
+TEST_F(PageType_, ForcedDevalidationLeavesOtherTypesAlone) {
+    BuildTree();
+    ASSERT_EQ(memory::get_page_and_type(1, kDomA, PageType::l4), 0);
+    memory::force_devalidate(P(1), PageType::l3);  // not an L3
+    memory::force_devalidate(P(10), PageType::l2); // writable, and not validated as L2
+    EXPECT_TRUE(Validated(1));
+    EXPECT_EQ(TCount(10), 1u);
+    memory::put_page_and_type(P(1));
+    ExpectAllReleased();
+}

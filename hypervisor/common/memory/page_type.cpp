@@ -399,7 +399,8 @@ int put_type(PageInfo* pg, PageInfo* ptpg) {
     uint64_t x = load(&pg->type_info);
     for (;;) {
         ASSERT((x & kTypeCountMask) != 0);
-        ASSERT(x & kTypeValidated);
+        // Only a dead domain's table may be in use unvalidated (force_devalidate).
+        ASSERT((x & kTypeValidated) || is_table(type_of(x)));
         uint64_t nx = x - 1;
         uint64_t rest = nx & (kTypeLocked | kTypeCountMask);
         if (rest == (kTypeLocked | 1)) {
@@ -410,7 +411,7 @@ int put_type(PageInfo* pg, PageInfo* ptpg) {
             continue;
         }
         ASSERT(rest != kTypeLocked);
-        if (rest == 0 && is_table(type_of(x))) {
+        if (rest == 0 && is_table(type_of(x)) && (x & kTypeValidated)) {
             // The last reference to a page table: clear `validated` (keeping the count at
             // 1, so others wait or fail), drop what the entries held, then the count.
             if (!cas(&pg->type_info, x, x & ~kTypeValidated))
@@ -747,6 +748,28 @@ int exchange_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, ui
 
 void put_l1e_references(uint64_t e) {
     put_page_from_l1e(e);
+}
+
+void drop_pin(PageInfo* pg) {
+    if (__atomic_fetch_and(&pg->type_info, ~kTypePinned, __ATOMIC_ACQ_REL) & kTypePinned)
+        put_page_and_type(pg);
+}
+
+void force_devalidate(PageInfo* pg, PageType type) {
+    ASSERT(is_table(type));
+    uint64_t x = load(&pg->type_info);
+    for (;;) {
+        if (type_of(x) != type || !(x & kTypeValidated) || !(x & kTypeCountMask))
+            return;
+        if (x & kTypeLocked) {
+            cpu_relax(); // an entry update still running: let it finish first
+            x = load(&pg->type_info);
+            continue;
+        }
+        if (cas(&pg->type_info, x, x & ~kTypeValidated))
+            break;
+    }
+    devalidate(pg, type);
 }
 
 void share_xen_page_with_guest(PageInfo* pg, DomId d, bool readonly) {

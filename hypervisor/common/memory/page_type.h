@@ -128,6 +128,18 @@ int exchange_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, ui
                       uint64_t expect_mask, uint64_t* old);
 void put_l1e_references(uint64_t e);
 
+// --- Teardown of a dead domain (Xen's relinquish_memory) -----------------------------------
+// Drops pg's pin and the references it held, if it is pinned.
+void drop_pin(PageInfo* pg);
+// A validated table of type `type` whose domain is dead loses its validation at once,
+// whatever still refers to it: its entries' references are dropped, which is what
+// breaks reference cycles (linear entries) that would keep the domain's frames forever.
+// Its type references stay until their holders drop them, then it is simply untyped.
+// Safe only once nobody can validate or update the dead domain's tables again (its
+// vCPUs are gone and domain_lookup no longer finds it); an update already under way
+// is waited for. The caller holds a general reference.
+void force_devalidate(PageInfo* pg, PageType type);
+
 // Hands a hypervisor page (e.g. shared_info) to guest d, as Xen's
 // share_xen_page_with_guest: owned by d, allocated, and pinned writable (or read-only)
 // with a type reference, so it can never become a page table.
