@@ -5,7 +5,8 @@
 // works; dom0's end of the channel is unbound (naming the dead peer) and a send on it is
 // dropped; mapping its grants again is refused; a timer still fires.
 // As on Xen, the destroyed domain stays listed while dom0 maps its grant: getdomaininfo
-// shows it dying (XEN_DOMINF_dying, 0 pages), destroying it again answers 0, its port's
+// shows it dying (XEN_DOMINF_dying, 1 page: the mapped one, still the dead domain's and
+// counted as Xen counts it), destroying it again answers 0, its port's
 // status is closed. Once dom0 unmaps, it is gone (-ESRCH) and the hypervisor's free memory
 // has grown by the pages it held.
 #include "crossdomain.h"
@@ -72,6 +73,7 @@ void dom0_main() {
     XT_CHECK_EQ(dc.u.getdomaininfo.domain, peer);
     XT_CHECK(dc.u.getdomaininfo.flags & XEN_DOMINF_dying);
     XT_CHECK(!(dc.u.getdomaininfo.flags & XEN_DOMINF_running));
+    XT_CHECK_EQ(dc.u.getdomaininfo.tot_pages, 1u);
     XT_CHECK_RC(xd::domctl(XEN_DOMCTL_destroydomain, peer, &dc), 0);
 
     // The frame is still dom0's to use through the mapping.

@@ -2,10 +2,10 @@
 
 #include "arch/machine.h"
 #include "arch/percpu.h"
+#include "arch/pv_mm.h"
 #include "common/console.h"
 #include "common/event_channel.h"
 #include "common/grant_table.h"
-#include "common/memory/buddy.h"
 #include "common/memory/domain_frames.h"
 #include "common/memory/heap.h"
 #include "common/panic.h"
@@ -44,33 +44,16 @@ void unregister_domain(Domain* d) {
             slot = nullptr;
 }
 
-// Frees every frame the domain still owns: those it holds, and those it gave back that
-// its own tables or pins still referenced. Frames come as order-0 blocks (the builder
-// and populate_physmap split theirs); a block still whole is split at its first frame,
-// which the scan meets first. They are scrubbed and freed after a flush of every TLB
-// (a CPU may still hold the domain's global user mappings).
-uint64_t release_frames(uint16_t domid) {
-    memory::FrameTable& ft = memory::frame_table();
-    uint64_t released = 0;
-    for (uint64_t mfn = 0; mfn < ft.frame_count(); mfn++) {
-        memory::PageInfo* pg = ft.page(mfn);
-        if (pg->state != memory::FrameState::allocated || pg->owner != domid ||
-            pg->order == memory::kNoOrder)
-            continue;
-        // PV MMU hook: hypervisor pages shared with the domain (shared_info, see
-        // memory::share_xen_page_with_guest) go back to xenon, not to the allocator: the
-        // Domain keeps them.
-        if (pg->count_info & memory::kCountXenHeap) {
-            pg->type_info = 0;
-            pg->count_info = 0;
-            pg->owner = memory::kDomIdXen;
-            continue;
-        }
-        memory::release_dead_frame(pg);
-        released++;
-    }
+// As Xen's domain_relinquish_resources: the vCPUs' base pointers go, then every frame
+// gives up what the domain itself held on it (memory::relinquish_frames). Frames nobody
+// else references are scrubbed and freed after a flush of every TLB (a CPU may still
+// hold the domain's global user mappings); the others stay the domain's until their last
+// reference goes.
+void release_frames(Domain& d) {
+    for (unsigned i = 0; i < d.vcpu_count; i++)
+        arch::pv_mm_drop_baseptrs(*d.vcpus[i]);
+    memory::relinquish_frames(d.domid);
     memory::drain_released_frames();
-    return released;
 }
 
 void free_domain(grace::Deferred* later) {
@@ -117,6 +100,8 @@ Domain* domain_next(uint16_t domid) {
     return best;
 }
 
+// As Xen's domain_adjust_tot_pages: a domain that owns pages holds a reference on
+// itself, so a dying domain stays listed until its last frame is freed.
 int domain_charge_pages(uint16_t domid, uint64_t n) {
     Domain* d = domain_lookup(domid);
     if (!d)
@@ -126,16 +111,41 @@ int domain_charge_pages(uint16_t domid, uint64_t n) {
         return -xen::XEN_EPERM; // ratcheted down below what it has: no new pages
     if (n > d->max_pages - d->tot_pages)
         return -xen::XEN_E2BIG;
+    if (d->tot_pages == 0 && n != 0)
+        __atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
     d->tot_pages += n;
     return 0;
 }
 
 void domain_uncharge_pages(uint16_t domid, uint64_t n) {
-    if (Domain* d = domain_lookup(domid)) {
+    Domain* d = domain_lookup_any(domid); // a dying domain's frames come back too
+    if (!d || n == 0)
+        return;
+    bool last;
+    {
         lib::LockGuard guard(d->page_lock);
         ASSERT(d->tot_pages >= n);
         d->tot_pages -= n;
+        last = d->tot_pages == 0;
     }
+    if (last)
+        domain_put(*d);
+}
+
+void domain_hold(uint16_t domid) {
+    Domain* d = domain_lookup_any(domid);
+    ASSERT(d != nullptr);
+    __atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
+}
+
+void domain_release(uint16_t domid) {
+    if (Domain* d = domain_lookup_any(domid))
+        domain_put(*d);
+}
+
+bool domain_keeps_xen_page(uint16_t domid, uint64_t mfn) {
+    Domain* d = domain_lookup_any(domid);
+    return d && d->shared_info_mfn == mfn; // free_domain frees it
 }
 
 void domain_kill(Domain& d) {
@@ -160,19 +170,15 @@ void domain_kill(Domain& d) {
         vcpu_time_destroy(*d.vcpus[i]);
         sched_remove_vcpu(d.vcpus[i]);
     }
-    uint64_t freed = release_frames(d.domid);
-    {
-        lib::LockGuard guard(d.page_lock);
-        d.tot_pages = 0;
-    }
-    log_info("d%u: dead, %lu pages scrubbed and freed", d.domid, freed);
+    release_frames(d);
+    log_info("d%u: dead, %lu pages still referenced", d.domid,
+             __atomic_load_n(&d.tot_pages, __ATOMIC_RELAXED));
     __atomic_store_n(&d.life, DomainLife::dead, __ATOMIC_RELEASE);
     domain_put(d); // its own
 }
 
 void domain_grant_table_freed(uint16_t domid) {
-    if (Domain* d = domain_lookup_any(domid))
-        domain_put(*d);
+    domain_release(domid);
 }
 
 Vcpu* current_vcpu() {

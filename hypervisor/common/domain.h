@@ -57,8 +57,9 @@ enum class DomainLife : uint8_t { alive, dying, dead };
 struct Domain {
     uint16_t domid;
     DomainLife life;
-    // References that keep a dying domain listed: its own until it is dead, and its grant
-    // table's while another domain still maps one of its grants.
+    // References that keep a dying domain listed: its own until it is dead, its grant
+    // table's while another domain still maps one of its grants, one while it owns
+    // frames (tot_pages > 0), one per hypervisor page it was shown that others still use.
     uint32_t refs;
     grace::Deferred free_later;
     bool privileged; // the initial domain
@@ -101,18 +102,28 @@ Domain* domain_lookup_any(uint16_t domid);
 Domain* domain_next(uint16_t domid);
 // XEN_DOMCTL_destroydomain (Xen's domain_kill): the domain becomes dying, its vCPUs leave
 // their CPUs, its event channels are closed (their peers' ends become unbound for it),
-// its grants withdrawn and its frames scrubbed and freed; then it is dead. It stays
-// listed until the last mapping of its grants is gone. A second call, or one on a dying
-// domain, waits for it to be dead. Never the caller's own domain.
+// its grants withdrawn and its frames relinquished (those nobody else references are
+// scrubbed and freed); then it is dead. It stays listed until the last mapping of its
+// grants and the last reference to its frames are gone. A second call, or one on a
+// dying domain, waits for it to be dead. Never the caller's own domain.
 void domain_kill(Domain& d);
 // The grant table of dead domain domid was freed (grant table Env hook).
 void domain_grant_table_freed(uint16_t domid);
 Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus);
 // A domain's reservation (tot_pages within max_pages), as Xen's assign_pages checks it:
 // 0; -EPERM if it already holds more than max_pages, -E2BIG if n more do not fit, -ESRCH
-// for no such domain. Uncharging a domain that is gone does nothing.
+// for no such domain or a dying one. Uncharging works on a dying domain too (its frames
+// come back as their last references go). While tot_pages > 0 the domain holds a
+// reference on itself, as in Xen: a dying domain stays listed until its last frame goes.
 int domain_charge_pages(uint16_t domid, uint64_t n);
 void domain_uncharge_pages(uint16_t domid, uint64_t n);
+// A reference on a listed domain (live or dying), and dropping it: the last one of a
+// dead domain unlists it and frees its structures after a grace period.
+void domain_hold(uint16_t domid);
+void domain_release(uint16_t domid);
+// Whether hypervisor page mfn, shown to domain domid, is freed with the domain's
+// structures (its shared_info) rather than when the domain's last user of it goes.
+bool domain_keeps_xen_page(uint16_t domid, uint64_t mfn);
 
 // Stops a domain's execution for good with a SHUTDOWN_* reason. For the initial domain
 // this ends the machine's run, as in Xen: poweroff powers off, reboot reboots. Otherwise

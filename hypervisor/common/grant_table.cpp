@@ -87,15 +87,6 @@ void table_put(Table* t) {
         free_table(t);
 }
 
-// Hands a shared frame back: not the domain's any more, no references, free.
-void release_shared_frame(uint64_t mfn) {
-    memory::PageInfo* pg = g_env.frames->page(mfn);
-    __atomic_store_n(&pg->type_info, 0, __ATOMIC_RELEASE);
-    __atomic_store_n(&pg->count_info, 0, __ATOMIC_RELEASE);
-    pg->owner = memory::kDomIdXen;
-    g_env.free_frame(mfn);
-}
-
 // Grows t to `want` frames (t->lock held, or t not yet visible). All or nothing, as Xen.
 bool grow(Table& t, unsigned want) {
     if (want < kInitialFrames)
@@ -262,31 +253,6 @@ void reduce_status(Table& t, const Active& act, uint32_t ref, bool readonly) {
 // reference on a frame `owner` owns, or nullptr.
 memory::PageInfo* get_owned_frame(uint64_t mfn, DomId owner) {
     return memory::get_page_from_mfn(mfn, owner);
-}
-
-// The allocation block holding mfn is taken from its dead owner (and so never freed):
-// another domain still has a frame of it pinned.
-void withdraw_block(uint64_t mfn, DomId dead_owner) {
-    memory::FrameTable& ft = *g_env.frames;
-    if (!ft.valid(mfn))
-        return;
-    uint64_t first = mfn, count = 1;
-    for (unsigned k = 0; k <= 20; k++) {
-        uint64_t head = mfn & ~((1ull << k) - 1);
-        uint8_t order = ft.page(head)->order;
-        if (order == memory::kNoOrder)
-            continue;
-        if (head + (1ull << order) > mfn) {
-            first = head;
-            count = 1ull << order;
-        }
-        break;
-    }
-    for (uint64_t f = first; f < first + count; f++) {
-        memory::PageInfo* pg = ft.page(f);
-        if (pg->owner == dead_owner)
-            pg->owner = memory::kDomIdInvalid;
-    }
 }
 
 // --- Maptrack -----------------------------------------------------------------------------
@@ -1031,21 +997,15 @@ bool domain_destroy(DomId domid) {
         }
     }
 
-    // Its grants: no new pins; frames others still pin are taken from it for good.
+    // Its grants: no new pins. A frame others still map stays the domain's, referenced
+    // by their mappings, until they unmap it (memory::relinquish_frames).
     {
         lib::LockGuard guard(t->lock);
         t->dead = true;
-        for (uint32_t ref = 0; ref < nr_entries(*t); ref++) {
-            const Active& act = active_of(*t, ref);
-            if (act.pin)
-                withdraw_block(act.mfn, domid);
-        }
-        for (unsigned i = 0; i < t->nr_frames; i++) {
+        // Its shared frames stay the domain's: they are freed as its other frames are,
+        // once nobody maps them (memory::relinquish_frames).
+        for (unsigned i = 0; i < t->nr_frames; i++)
             t->shared[i] = nullptr;
-            // A shared frame itself granted and still pinned has been withdrawn: leaked.
-            if (g_env.frames->page(t->shared_mfn[i])->owner == domid)
-                release_shared_frame(t->shared_mfn[i]);
-        }
     }
     table_put(t); // the registry's
     return true;

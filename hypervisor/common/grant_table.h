@@ -198,8 +198,9 @@ void copy_release(CopyState& st); // releases both buffers and the domains
 
 // A domain going away (its vCPUs off their CPUs, before its frames are released): its own
 // mappings of grants are torn down (pins dropped, GTF flags cleared in the granters'
-// entries), its shared frames are freed, and frames of its grants still pinned by others
-// are withdrawn from it (see above). False if it never used grant tables; true if it had
+// entries). Its shared frames, and the frames of its grants others still map, stay the
+// domain's, freed with its other frames once nothing references them
+// (memory::relinquish_frames). False if it never used grant tables; true if it had
 // a table, and then Env::dead_table_freed(domid) follows once, when the table goes (at
 // once when nothing maps its grants).
 bool domain_destroy(DomId domid);

@@ -1,4 +1,5 @@
 #include "common/hypercall.h"
+#include "common/memory/domain_frames.h"
 
 #include "public/errno.h"
 #include "public/xen.h"
@@ -52,7 +53,11 @@ constinit const Table kTable = make_table();
                                      uint64_t a4, uint64_t a5) {
     if (nr >= kHypercallCount || !kTable.fn[nr])
         return -xen::XEN_ENOSYS;
-    return kTable.fn[nr](a1, a2, a3, a4, a5);
+    long rc = kTable.fn[nr](a1, a2, a3, a4, a5);
+    // Frames whose last reference this call dropped (an unmapping, an unpin, ...).
+    if (__builtin_expect(memory::released_frames_pending(), 0))
+        memory::drain_released_frames();
+    return rc;
 }
 
 bool hypercall_implemented(uint64_t nr) {

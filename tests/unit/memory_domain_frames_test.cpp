@@ -9,6 +9,7 @@
 #include <map>
 #include <vector>
 
+#include "arch/pv_pagetable.h"
 #include "common/memory/domain_frames.h"
 #include "common/memory/page_type.h"
 #include "host_support.h"
@@ -64,6 +65,20 @@ void uncharge(DomId d, uint64_t n) {
 void released(PageInfo* pg) {
     memory::frame_released(pg);
 }
+// References a dead domain's hypervisor pages hold on it, and the page its structures
+// free themselves (its shared_info).
+std::map<DomId, int>* g_holds;
+uint64_t g_kept_mfn;
+void hold(DomId d) {
+    (*g_holds)[d]++;
+}
+void drop(DomId d) {
+    ASSERT_GT((*g_holds)[d], 0);
+    (*g_holds)[d]--;
+}
+bool keeps(DomId, uint64_t mfn) {
+    return mfn == g_kept_mfn;
+}
 
 class DomainFrames : public ::testing::Test {
   protected:
@@ -84,9 +99,12 @@ class DomainFrames : public ::testing::Test {
         pt.map = map_frame;
         pt.flush_tlbs = [](DomId) {};
         pt.released = released;
+        pt.privileged = [](DomId d) { return d == kDomB; }; // may map A's frames
         memory::page_type_init(pt);
         memory::domain_frames_init(
-            {&table_, &buddy_, map_frame, flush_all, set_m2p, charge, uncharge});
+            {&table_, &buddy_, map_frame, flush_all, set_m2p, charge, uncharge, hold, drop, keeps});
+        g_holds = &holds_;
+        g_kept_mfn = ~0ull;
         res_[kDomA] = {0, 64};
         res_[kDomB] = {0, 64};
         free_at_start_ = buddy_.free_pages();
@@ -96,6 +114,7 @@ class DomainFrames : public ::testing::Test {
         g_mem = nullptr;
         g_res = nullptr;
         g_m2p = nullptr;
+        g_holds = nullptr;
     }
 
     uint64_t Alloc(DomId d, unsigned order = 0, uint64_t limit = ~0ull) {
@@ -104,6 +123,24 @@ class DomainFrames : public ::testing::Test {
     }
     PageInfo* P(uint64_t mfn) { return table_.page(mfn); }
     uint64_t Count(uint64_t mfn) { return memory::page_count(P(mfn)); }
+    uint64_t* T(uint64_t mfn) { return mem_[mfn].data(); }
+    static uint64_t E(uint64_t mfn, uint64_t flags) { return (mfn << 12) | flags; }
+    // B's L1 table at mfn, entry i: maps A's frame `target` (0: unmaps).
+    int BMaps(uint64_t l1, unsigned i, uint64_t target) {
+        return memory::update_entry(l1, i, target ? E(target, kRw) : 0, memory::EntryWrite::normal,
+                                    kDomB, kDomA, nullptr);
+    }
+    // A hypervisor page shown to d, as shared_info is (not charged to d).
+    uint64_t XenPageFor(DomId d) {
+        uint64_t mfn = Alloc(d);
+        res_[d].tot--;
+        P(mfn)->count_info = 0;
+        P(mfn)->owner = memory::kDomIdXen;
+        memory::share_xen_page_with_guest(P(mfn), d, false);
+        return mfn;
+    }
+    static constexpr uint64_t kRw = arch::pvpt::kPresent | arch::pvpt::kRw | arch::pvpt::kUser;
+    static constexpr uint64_t kRo = arch::pvpt::kPresent | arch::pvpt::kUser;
     bool Allocated(uint64_t mfn) { return P(mfn)->count_info & memory::kCountAllocated; }
     bool Scrubbed(uint64_t mfn) {
         for (uint64_t w : mem_[mfn])
@@ -118,6 +155,7 @@ class DomainFrames : public ::testing::Test {
     memory::BuddyAllocator buddy_;
     std::map<DomId, Reservation> res_;
     std::map<uint64_t, uint64_t> m2p_;
+    std::map<DomId, int> holds_;
     uint64_t free_at_start_ = 0;
 };
 
@@ -265,16 +303,60 @@ TEST_F(DomainFrames, UnownedFramesAreUnreachableUntilAssigned) {
     EXPECT_EQ(buddy_.free_pages(), free_at_start_ - 2);
 }
 
-TEST_F(DomainFrames, DeadDomainFramesOfAWholeBlockAreReleased) {
-    PageInfo* block = buddy_.alloc(3); // as a builder without splitting would leave it
-    ASSERT_NE(block, nullptr);
-    for (unsigned i = 0; i < 8; i++) {
-        block[i].owner = kDomA;
-        block[i].count_info = memory::kCountAllocated | 1;
-    }
-    for (unsigned i = 0; i < 8; i++)
-        memory::release_dead_frame(&block[i]);
+TEST_F(DomainFrames, DeadDomainTablesAndFramesAreAllFreed) {
+    const uint64_t l4 = Alloc(kDomA), l3 = Alloc(kDomA), l2 = Alloc(kDomA), l1 = Alloc(kDomA);
+    T(l4)[0] = E(l3, kRw);
+    T(l3)[0] = E(l2, kRw);
+    T(l2)[0] = E(l1, kRw);
+    for (unsigned i = 0; i < 4; i++)
+        T(l1)[i] = E(Alloc(kDomA), kRw);
+    T(l1)[8] = E(l2, kRo); // a table seeing its own parent
+    ASSERT_EQ(memory::pin_table(l4, kDomA, PageType::l4), 0);
+    ASSERT_EQ(res_[kDomA].tot, 8u);
+    memory::relinquish_frames(kDomA);
+    EXPECT_EQ(res_[kDomA].tot, 0u);
     EXPECT_EQ(memory::drain_released_frames(), 8u);
+    EXPECT_EQ(buddy_.free_pages(), free_at_start_);
+}
+
+TEST_F(DomainFrames, FrameAnotherDomainMapsStaysTheDeadDomainsUntilUnmapped) {
+    const uint64_t mapped = Alloc(kDomA), unmapped = Alloc(kDomA);
+    const uint64_t b_l1 = Alloc(kDomB);
+    ASSERT_EQ(memory::pin_table(b_l1, kDomB, PageType::l1), 0);
+    ASSERT_EQ(BMaps(b_l1, 5, mapped), 0);
+    T(mapped)[7] = kJunk;
+    memory::relinquish_frames(kDomA);
+    EXPECT_EQ(memory::drain_released_frames(), 1u) << "only the frame nobody maps";
+    EXPECT_EQ(P(mapped)->owner, kDomA);
+    EXPECT_EQ(res_[kDomA].tot, 1u) << "still counted while B maps it";
+    EXPECT_FALSE(Allocated(mapped));
+    EXPECT_EQ(Count(mapped), 1u) << "B's mapping's reference only";
+    EXPECT_EQ(T(mapped)[7], kJunk) << "neither scrubbed nor reused";
+    EXPECT_EQ(P(unmapped)->state, memory::FrameState::free);
+    ASSERT_EQ(BMaps(b_l1, 5, 0), 0);
+    EXPECT_EQ(res_[kDomA].tot, 0u);
+    EXPECT_EQ(memory::drain_released_frames(), 1u);
+    EXPECT_TRUE(Scrubbed(mapped));
+    EXPECT_EQ(P(mapped)->owner, memory::kDomIdInvalid);
+}
+
+TEST_F(DomainFrames, HypervisorPagesOfADeadDomainComeBackWhenTheLastUserGoes) {
+    const uint64_t grant_frame = XenPageFor(kDomA), shared_info = XenPageFor(kDomA);
+    g_kept_mfn = shared_info;                             // the domain's structures free it
+    ASSERT_TRUE(memory::get_page(P(grant_frame), kDomA)); // B's mappings of both
+    ASSERT_TRUE(memory::get_page(P(shared_info), kDomA));
+    memory::relinquish_frames(kDomA);
+    EXPECT_EQ(holds_[kDomA], 2) << "the domain stays while others use its pages";
+    EXPECT_EQ(P(grant_frame)->owner, kDomA);
+    EXPECT_EQ(memory::drain_released_frames(), 0u);
+    memory::put_page(P(grant_frame));
+    memory::put_page(P(shared_info));
+    EXPECT_EQ(holds_[kDomA], 0);
+    EXPECT_EQ(P(grant_frame)->owner, memory::kDomIdXen);
+    EXPECT_EQ(P(shared_info)->owner, memory::kDomIdXen);
+    EXPECT_EQ(P(shared_info)->count_info, 0u);
+    EXPECT_EQ(memory::drain_released_frames(), 1u) << "the grant frame; shared_info is kept";
+    buddy_.free(P(shared_info), 0);
     EXPECT_EQ(buddy_.free_pages(), free_at_start_);
 }
 

@@ -8,6 +8,9 @@
 #include "public/errno.h"
 
 namespace memory {
+
+constinit uint64_t g_released_count = 0; // see released_frames_pending
+
 namespace {
 
 constinit DomainFramesEnv g_env = {};
@@ -15,7 +18,6 @@ constinit DomainFramesEnv g_env = {};
 // Released frames waiting for a TLB flush, linked through PageInfo::next.
 constinit lib::SpinLock g_released_lock;
 constinit uint32_t g_released_head = kNoFrame;
-constinit uint64_t g_released_count = 0;
 
 constexpr uint64_t kPageBytes = 4096;
 
@@ -51,7 +53,7 @@ void push_released(PageInfo* pg) {
     lib::LockGuard guard(g_released_lock);
     pg->next = g_released_head;
     g_released_head = static_cast<uint32_t>(g_env.frames->mfn(pg));
-    g_released_count++;
+    __atomic_store_n(&g_released_count, g_released_count + 1, __ATOMIC_RELAXED);
 }
 
 } // namespace
@@ -130,21 +132,46 @@ void free_unowned_frames(PageInfo* first, unsigned order) {
         g_env.buddy->free(&first[i], 0);
 }
 
-void release_dead_frame(PageInfo* pg) {
-    if (pg->order != 0 && pg->order != kNoOrder)
-        split(pg, pg->order);
-    ASSERT(pg->order == 0);
-    pg->type_info = 0;
-    pg->owner = kDomIdInvalid;
-    __atomic_store_n(&pg->count_info, 0, __ATOMIC_RELEASE);
-    push_released(pg);
+void relinquish_frames(DomId d) {
+    static constexpr PageType kTopDown[] = {PageType::l4, PageType::l3, PageType::l2};
+    for (PageType level : kTopDown) {
+        for (uint64_t mfn = 0; mfn < g_env.frames->frame_count(); mfn++) {
+            PageInfo* pg = g_env.frames->page(mfn);
+            if (pg->state != FrameState::allocated || pg->owner != d || !get_page(pg, d))
+                continue;
+            if (level == PageType::l4) {
+                drop_pin(pg);
+                if (pg->count_info & kCountXenHeap) {
+                    // The share's type reference goes, which tells frame_released the
+                    // page was relinquished; the domain stays until the page is back.
+                    g_env.hold_domain(d);
+                    put_page_type(pg);
+                }
+                if (__atomic_fetch_and(&pg->count_info, ~kCountAllocated, __ATOMIC_ACQ_REL) &
+                    kCountAllocated)
+                    put_page(pg);
+            }
+            force_devalidate(pg, level);
+            put_page(pg);
+        }
+    }
 }
 
 void frame_released(PageInfo* pg) {
-    if (pg->count_info & kCountXenHeap)
-        return; // the hypervisor's page: whoever shares it frees it
     DomId owner = pg->owner;
     ASSERT(!(pg->count_info & kCountAllocated));
+    if (pg->count_info & kCountXenHeap) {
+        if (type_count(pg) != 0)
+            return; // given back by a live domain: the share still holds it
+        // The last user of a hypervisor page a dead domain was shown is gone.
+        pg->type_info = 0;
+        pg->owner = kDomIdXen;
+        __atomic_store_n(&pg->count_info, 0, __ATOMIC_RELEASE);
+        if (!g_env.keeps_xen_page(owner, g_env.frames->mfn(pg)))
+            push_released(pg);
+        g_env.drop_domain(owner);
+        return;
+    }
     pg->type_info = 0;
     pg->owner = kDomIdInvalid;
     g_env.uncharge(owner, 1);
@@ -159,7 +186,7 @@ uint64_t drain_released_frames() {
         head = g_released_head;
         count = g_released_count;
         g_released_head = kNoFrame;
-        g_released_count = 0;
+        __atomic_store_n(&g_released_count, 0, __ATOMIC_RELAXED);
     }
     if (head == kNoFrame)
         return 0;

@@ -31,6 +31,13 @@ struct DomainFramesEnv {
     // assign_pages); uncharge gives them back (nothing if d is gone).
     int (*charge)(DomId d, uint64_t n);
     void (*uncharge)(DomId d, uint64_t n);
+    // A reference on dead domain d, taken for each hypervisor page it was shown
+    // (kCountXenHeap) while it is relinquished, and dropped when that page comes back.
+    void (*hold_domain)(DomId d);
+    void (*drop_domain)(DomId d);
+    // Whether d's own structures free hypervisor page mfn (its shared_info, freed with
+    // the domain); the others (its grant-table frames) are freed when they come back.
+    bool (*keeps_xen_page)(DomId d, uint64_t mfn);
 };
 
 inline constexpr uint64_t kInvalidM2pEntry = ~0ull; // Xen's INVALID_M2P_ENTRY
@@ -63,20 +70,29 @@ PageInfo* alloc_unowned_frames(unsigned order, uint64_t max_mfn_exclusive);
 void assign_frames(PageInfo* first, unsigned order, DomId d);
 void free_unowned_frames(PageInfo* first, unsigned order);
 
-// A destroyed domain's frame (its vCPUs off their CPUs, its grants withdrawn): whatever
-// references its tables held on it are forgotten and it is released. A frame heading a
-// block of the domain builder's is split off first.
-void release_dead_frame(PageInfo* pg);
+// Xen's relinquish_memory, for dead domain d (its vCPUs' base pointers dropped, its
+// grant mappings gone): every frame it owns loses its pin and its allocation reference,
+// and its page tables are devalidated top-down (force_devalidate), so the references
+// they held on d's own frames go. A frame nobody else references is released at once;
+// one another domain still maps stays d's, counted in its tot_pages, until the last
+// reference goes (frame_released). Hypervisor pages shown to d go back the same way.
+void relinquish_frames(DomId d);
 
 // The page-type code's `released` hook: the last general reference to pg went away.
-// A domain frame leaves its owner for the released list; hypervisor pages shared with a
-// guest (kCountXenHeap) stay with whoever shares them.
+// A domain frame leaves its owner (uncharged) for the released list; a hypervisor page
+// shown to a dead domain (kCountXenHeap) becomes xenon's again, and goes to the released
+// list too unless the domain keeps it (keeps_xen_page).
 void frame_released(PageInfo* pg);
 
 // Flushes every TLB, then scrubs the released frames, invalidates their M2P entries and
 // frees them. Returns how many were freed. Not with a lock held or interrupts off (the
 // flush reaches the other CPUs).
 uint64_t drain_released_frames();
+// Whether a drain has work: one load, for the hypercall exit path.
+extern uint64_t g_released_count; // written under the released list's lock
+inline bool released_frames_pending() {
+    return __atomic_load_n(&g_released_count, __ATOMIC_RELAXED) != 0;
+}
 // Released frames not yet drained.
 uint64_t released_frame_count();
 

@@ -284,7 +284,9 @@ Domain* build_pv_domain(const PvDomainSpec& spec) {
     Domain* d = domain_create(spec.domid, spec.privileged, spec.vcpus);
     if (!d)
         fatal_boot_error("out of memory creating d%u", spec.domid);
-    d->tot_pages = d->max_pages = nr_pages;
+    d->max_pages = nr_pages;
+    if (domain_charge_pages(d->domid, nr_pages) != 0)
+        fatal_boot_error("d%u: cannot charge its %lu pages", spec.domid, nr_pages);
     auto* p2m = static_cast<uint64_t*>(xmalloc(nr_pages * sizeof(uint64_t), kPage));
     if (!p2m)
         fatal_boot_error("out of memory for dom0's page list");

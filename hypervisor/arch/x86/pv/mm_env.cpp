@@ -161,7 +161,7 @@ void pv_mm_init() {
     g_env.iomem_permitted = iomem_permitted;
     g_env.privileged = privileged;
     g_env.segdesc_ok = nullptr; // descriptor pages: not yet (GDT/LDT frames)
-    // decrease_reservation's frames, once nothing holds them.
+    // Frames given back or of a dead domain, once nothing holds them.
     g_env.released = [](memory::PageInfo* pg) { memory::frame_released(pg); };
     g_env.nx = cpu_features().nx;
     memory::page_type_init(g_env);
@@ -169,7 +169,9 @@ void pv_mm_init() {
         {&memory::frame_table(), &memory::buddy(), map_frame, flush_all_tlbs,
          [](uint64_t mfn, uint64_t pfn) { m2p_set(mfn, pfn); },
          [](memory::DomId d, uint64_t n) { return domain_charge_pages(d, n); },
-         [](memory::DomId d, uint64_t n) { domain_uncharge_pages(d, n); }});
+         [](memory::DomId d, uint64_t n) { domain_uncharge_pages(d, n); },
+         [](memory::DomId d) { domain_hold(d); }, [](memory::DomId d) { domain_release(d); },
+         [](memory::DomId d, uint64_t mfn) { return domain_keeps_xen_page(d, mfn); }});
     m2p_init();
     g_initialised = true;
 }

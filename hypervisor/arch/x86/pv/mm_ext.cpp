@@ -64,6 +64,19 @@ long new_user_baseptr(Vcpu& v, uint64_t mfn) {
     return 0;
 }
 
+} // namespace
+
+void arch::pv_mm_drop_baseptrs(Vcpu& v) {
+    uint64_t* base[] = {&v.arch.cr3_kernel, &v.arch.cr3_user};
+    for (uint64_t* cr3 : base) {
+        if (uint64_t mfn = *cr3 >> PAGE_SHIFT)
+            memory::put_page_and_type(frame(mfn));
+        *cr3 = 0;
+    }
+}
+
+namespace {
+
 // A RAM frame of pg_owner, with a general reference (Xen's get_page_from_gfn with
 // p2m_ram_rw required: DOMID_IO's frames are not RAM).
 memory::PageInfo* ram_frame(const PgOwner& pg_owner, uint64_t mfn) {

@@ -9,6 +9,7 @@
 #include "common/memory/machine_map.h"
 
 struct Domain;
+struct Vcpu;
 
 namespace arch {
 
@@ -30,6 +31,10 @@ void pv_mm_init();
 // shared with the domain, and the initial page tables are validated from the L4 at l4_mfn
 // down, pinned, and made vCPU 0's kernel base pointer. 0, or the validation's error.
 int pv_mm_adopt_domain(Domain& d, const uint64_t* p2m, uint64_t nr_pages, uint64_t l4_mfn);
+
+// Domain teardown (Xen's vcpu_destroy_pagetables): v's kernel and user base pointers
+// give up the references they hold on their L4s. v must be off every CPU for good.
+void pv_mm_drop_baseptrs(Vcpu& v);
 
 // The M2P table: machine frame -> the pseudo-physical frame its owner gave it. Frames
 // without an entry read as ~0 (Xen's INVALID_M2P_ENTRY).
