@@ -42,13 +42,8 @@ bool pv_get_pg_owner(Domain& self, uint16_t domid, PgOwner* out) {
 Domain* pv_get_pt_owner(Domain& self, uint16_t domid) {
     if (domid == self.domid)
         return &self;
-    Domain* d = domid < xen::DOMID_FIRST_RESERVED ? pv_find_domain(domid) : nullptr;
-    // TODO: foreign page-table and page owners for the privileged domain (privcmd
-    // mappings, domain building) once domain teardown waits for other domains'
-    // references to its frames.
-    if (d && self.privileged)
-        return nullptr;
-    return d;
+    // Whether the caller may act on it is each operation's check (pv_may_target).
+    return domid < xen::DOMID_FIRST_RESERVED ? pv_find_domain(domid) : nullptr;
 }
 
 int pv_read_vcpumask(Domain& d, uint64_t bitmap_va, bool* any, bool* others) {
