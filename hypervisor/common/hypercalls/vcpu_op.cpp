@@ -3,6 +3,7 @@
 // command is looked at.
 #include "arch/cpu.h"
 #include "arch/layout.h"
+#include "arch/pv.h"
 #include "common/domain.h"
 #include "common/event_channel.h"
 #include "common/hypercall.h"
@@ -183,8 +184,11 @@ long do_vcpu_op(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t, uint64_t) {
         // Only for a hardware domain whose vCPUs are pinned (dom0_vcpus_pin); they are not.
         return -xen::XEN_EINVAL;
 
+    case xen::VCPUOP_initialise:
+        return arch::pv_vcpu_initialise(v, arg);
+
     default:
-        // VCPUOP_initialise and send_nmi need the secondary-vCPU and NMI paths.
+        // VCPUOP_send_nmi needs the NMI path.
         return -xen::XEN_ENOSYS;
     }
 }

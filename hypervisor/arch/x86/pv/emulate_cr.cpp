@@ -27,8 +27,9 @@ uint64_t& gpr(TrapFrame& f, unsigned reg) {
     return *regs[reg & 15];
 }
 
-// The guest-controlled CR4 bits its CPUID policy allows.
-uint64_t guest_cr4_bits(uint64_t value) {
+} // namespace
+
+uint64_t pv_guest_cr4_bits(uint64_t value) {
     uint32_t basic[4], ext7[4];
     pv_cpuid(1, 0, basic);
     pv_cpuid(7, 0, ext7);
@@ -43,6 +44,8 @@ uint64_t guest_cr4_bits(uint64_t value) {
         allowed |= kCr4Osxsave;
     return value & allowed;
 }
+
+namespace {
 
 uint64_t guest_cr0(const Vcpu& v) {
     return (read_cr0() & ~kCr0Ts) | (v.arch.fpu_ts ? kCr0Ts : 0);
@@ -78,7 +81,7 @@ bool write_cr(Vcpu& v, unsigned cr, uint64_t value) {
         v.vcpu_info->arch.cr2 = value;
         return true;
     case 4:
-        v.arch.cr4_guest = guest_cr4_bits(value);
+        v.arch.cr4_guest = pv_guest_cr4_bits(value);
         pv_apply_guest_cr4(v);
         return true;
     default:

@@ -14,6 +14,9 @@ namespace arch {
 // emulated; the frame then points past the instruction.
 bool pv_emulate_mov_cr(TrapFrame& f, Vcpu& v, const uint8_t* insn, size_t avail);
 
+// Of a CR4 value, the bits the guest may choose that its CPUID policy allows.
+uint64_t pv_guest_cr4_bits(uint64_t value);
+
 // Makes the hardware's CR4.FSGSBASE follow v's choice (as Xen does), when the CPU has it:
 // at a CR4 write and whenever v is loaded on a CPU. xenon itself never uses FS or GS.
 void pv_apply_guest_cr4(const Vcpu& v);

@@ -184,14 +184,20 @@ long do_update_descriptor(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t
 long do_set_gdt(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
     const uint64_t frame_list = a1;
     const unsigned entries = static_cast<unsigned>(a2);
-    Vcpu& v = *current_vcpu();
-    Domain& d = *v.domain;
     if (entries > xen::FIRST_RESERVED_GDT_ENTRY)
         return -xen::XEN_EINVAL;
     const unsigned nr_frames = (entries + kPerFrame - 1) / kPerFrame;
     uint64_t frames[xen::FIRST_RESERVED_GDT_PAGE];
     if (arch::copy_from_guest(frames, frame_list, nr_frames * sizeof(uint64_t)))
         return -xen::XEN_EFAULT;
+    return arch::pv_set_gdt(*current_vcpu(), frames, entries);
+}
+
+long arch::pv_set_gdt(Vcpu& v, const uint64_t* frames, unsigned entries) {
+    Domain& d = *v.domain;
+    if (entries > xen::FIRST_RESERVED_GDT_ENTRY)
+        return -xen::XEN_EINVAL;
+    const unsigned nr_frames = (entries + kPerFrame - 1) / kPerFrame;
     for (unsigned i = 0; i < nr_frames; i++)
         if (!own_frame(d, frames[i], memory::PageType::segdesc))
             return -xen::XEN_EINVAL;
@@ -234,7 +240,8 @@ long do_set_gdt(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
         a.gdt_frame_count = nr_frames;
         for (unsigned i = 0; i < nr_frames; i++)
             a.gdt_frames[i] = frames[i];
-        install_locked(a);
+        if (&v == current_vcpu()) // another vCPU's goes in when it is switched to
+            install_locked(a);
     }
     if (old)
         xfree(old);

@@ -37,6 +37,9 @@ bool pv_bounce_exception(TrapFrame& frame, unsigned vector, bool has_error_code,
 // on Xen. Does not return when it handled `nested` (the fault's own frame); false if the
 // fault was not on a return to the current guest.
 bool pv_iret_fault(TrapFrame& nested);
+// VCPUOP_initialise: v's first context, from the vcpu_guest_context at guest address
+// `guest_context` (pv/vcpu_initialise.cpp). 0 or Xen's error.
+long pv_vcpu_initialise(Vcpu& v, uint64_t guest_context);
 // Switches between guest kernel and guest user mode (page tables, GS base).
 void pv_toggle_guest_mode(Vcpu& v);
 

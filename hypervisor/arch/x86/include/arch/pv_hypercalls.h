@@ -14,6 +14,9 @@ void pv_debugreg_switch_in(Vcpu& v);
 void pv_debugreg_switch_out(Vcpu& v);
 // The vCPU's own GDT entries (set_gdt) into this CPU's GDT, below xenon's reserved ones.
 void pv_gdt_switch_in(Vcpu& v);
+// set_gdt for v (the caller, or a vCPU not running): `entries` descriptors in the
+// domain's frames `frames` (entries / 512 rounded up of them). Xen's errors.
+long pv_set_gdt(Vcpu& v, const uint64_t* frames, unsigned entries);
 // Frees a vCPU's GDT copy (a vCPU going away, off its CPU).
 void pv_gdt_release(Vcpu& v);
 // A #DB taken in xenon itself: a guest's data breakpoint on memory xenon read or wrote
