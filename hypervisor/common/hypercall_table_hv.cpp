@@ -35,6 +35,7 @@ constexpr Table make_table() {
     t.fn[xen::HYPERVISOR_callback_op] = do_callback_op;
     t.fn[xen::HYPERVISOR_event_channel_op] = do_event_channel_op;
     t.fn[xen::HYPERVISOR_physdev_op] = do_physdev_op;
+    t.fn[xen::HYPERVISOR_platform_op] = do_platform_op;
     t.fn[xen::HYPERVISOR_grant_table_op] = do_grant_table_op;
     t.fn[xen::HYPERVISOR_mmu_update] = do_mmu_update;
     t.fn[xen::HYPERVISOR_update_va_mapping] = do_update_va_mapping;

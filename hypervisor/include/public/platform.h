@@ -52,6 +52,29 @@ inline constexpr uint32_t XEN_FW_EFI_PCI_ROM = 5;
 inline constexpr uint32_t XEN_FW_EFI_APPLE_PROPERTIES = 6;
 inline constexpr uint32_t XEN_FW_KBD_SHIFT_FLAGS = 5;
 
+// XENPF_get_cpuinfo: one physical CPU by Xen's number.
+inline constexpr uint32_t XEN_PCPU_FLAGS_ONLINE = 1;
+inline constexpr uint32_t XEN_PCPU_FLAGS_INVALID = 2; // no such CPU
+struct xenpf_pcpuinfo {
+    uint32_t xen_cpuid;   // IN
+    uint32_t max_present; // OUT: the highest CPU number present
+    uint32_t flags;       // OUT: XEN_PCPU_FLAGS_*
+    uint32_t apic_id;
+    uint32_t acpi_id;
+};
+static_assert(sizeof(xenpf_pcpuinfo) == 20 && offsetof(xenpf_pcpuinfo, acpi_id) == 16);
+
+// XENPF_get_cpu_version: a physical CPU's vendor, family, model and stepping.
+struct xenpf_pcpu_version {
+    uint32_t xen_cpuid;   // IN
+    uint32_t max_present; // OUT
+    char vendor_id[12];
+    uint32_t family;
+    uint32_t model;
+    uint32_t stepping;
+};
+static_assert(sizeof(xenpf_pcpu_version) == 32 && offsetof(xenpf_pcpu_version, family) == 20);
+
 struct xen_platform_op {
     uint32_t cmd;               // XENPF_*
     uint32_t interface_version; // XENPF_INTERFACE_VERSION

@@ -94,14 +94,20 @@ bool port_reserved_for_xenon(uint32_t port, unsigned size) {
     return port == 0xcf9 && size == 1;
 }
 
-// Port I/O from a PV kernel (its IOPL is virtual: PHYSDEVOP_set_iopl). Only the initial
-// domain holds I/O rights (others none, until I/O permissions exist); without them the
-// instruction is #GP(0).
-bool io_rights(const Vcpu& v, uint32_t port, unsigned size) {
-    if (port + size > 0x10000 || !v.domain->privileged)
+// Port I/O from a PV guest: allowed by its virtual IOPL (PHYSDEVOP_set_iopl), else
+// #GP(0), as on Xen. Which ports then reach the hardware is a separate question
+// (direct_port below).
+bool iopl_allows(const Vcpu& v, uint32_t port, unsigned size) {
+    if (port + size > 0x10000)
         return false;
     unsigned guest_ring = v.arch.in_kernel ? 1 : 3;
     return v.arch.iopl >= guest_ring;
+}
+
+// Only the initial domain holds I/O port rights (others none, until I/O permissions
+// exist), and not to xenon's own ports.
+bool direct_port(const Vcpu& v, uint32_t port, unsigned size) {
+    return v.domain->privileged && !port_reserved_for_xenon(port, size);
 }
 
 // As Xen's hardware domain, dom0 drives PIT channel 2 and the speaker gate itself (Linux
@@ -151,19 +157,22 @@ void port_write(uint16_t port, unsigned size, uint32_t value) {
         outl(port, value);
 }
 
-// A port xenon keeps: reads give all ones and writes vanish, as on Xen, except for the
-// PIT's channel 2, which dom0 shares.
-uint32_t reserved_port_read(uint16_t port, unsigned size) {
+// A port the guest has no rights to: reads give all ones and writes vanish, as on Xen,
+// except for the PIT's channel 2, which the initial domain shares.
+uint32_t denied_port_read(const Vcpu& v, uint16_t port, unsigned size) {
     uint32_t value = 0;
     for (unsigned i = 0; i < size; i++) {
         uint32_t byte = 0xff;
-        pit_channel2_read(static_cast<uint16_t>(port + i), &byte);
+        if (v.domain->privileged)
+            pit_channel2_read(static_cast<uint16_t>(port + i), &byte);
         value |= byte << (8 * i);
     }
     return value;
 }
 
-void reserved_port_write(uint16_t port, unsigned size, uint32_t value) {
+void denied_port_write(const Vcpu& v, uint16_t port, unsigned size, uint32_t value) {
+    if (!v.domain->privileged)
+        return;
     for (unsigned i = 0; i < size; i++)
         pit_channel2_write(static_cast<uint16_t>(port + i), static_cast<uint8_t>(value >> (8 * i)));
 }
@@ -204,20 +213,20 @@ bool emulate_port_io(TrapFrame& f, Vcpu& v, const uint8_t* insn, size_t avail) {
         return false;
     }
     unsigned size = byte ? 1 : opsize16 ? 2 : 4;
-    if (!io_rights(v, port, size))
+    if (!iopl_allows(v, port, size))
         return false;
-    bool reserved = port_reserved_for_xenon(port, size);
+    bool direct = direct_port(v, port, size);
     if (in) {
-        uint32_t value = reserved ? reserved_port_read(static_cast<uint16_t>(port), size)
-                                  : port_read(static_cast<uint16_t>(port), size);
+        uint32_t value = direct ? port_read(static_cast<uint16_t>(port), size)
+                                : denied_port_read(v, static_cast<uint16_t>(port), size);
         if (size == 4)
             f.rax = value; // 32-bit results zero-extend
         else
             f.rax = (f.rax & ~((1ull << (size * 8)) - 1)) | value;
-    } else if (reserved) {
-        reserved_port_write(static_cast<uint16_t>(port), size, static_cast<uint32_t>(f.rax));
-    } else {
+    } else if (direct) {
         port_write(static_cast<uint16_t>(port), size, static_cast<uint32_t>(f.rax));
+    } else {
+        denied_port_write(v, static_cast<uint16_t>(port), size, static_cast<uint32_t>(f.rax));
     }
     f.rip += len;
     return true;
