@@ -264,6 +264,19 @@ xt_fault_recover:
     ret
 
 // ---------------------------------------------------------------------------------------
+// A secondary vCPU's first instruction (xt::vcpu_context): %rdi = arg, %rsi = fn, %rbx =
+// its id, %rsp = the top of its stack (16-byte aligned, as a call expects it before).
+
+    .globl xt_vcpu_entry
+xt_vcpu_entry:
+    cld
+    xor %ebp, %ebp
+    call *%rsi
+    mov %ebx, %edi
+    call xt_vcpu_exit                   // never returns
+    ud2
+
+// ---------------------------------------------------------------------------------------
 
     .section .bss.stack, "aw", @nobits
     .balign 4096

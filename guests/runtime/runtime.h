@@ -204,4 +204,19 @@ uint64_t sleep_ns(uint64_t ns);
 extern unsigned timer_port; // bound by sleep_ns (or timer_init)
 void timer_init();
 
+// ---------------------------------------------------------------------------------------
+// Secondary vCPUs (smp.cpp).
+
+inline constexpr unsigned MAX_VCPUS = 4;
+
+// A context for VCPUOP_initialise that runs fn(arg) on vCPU id in the guest kernel, on
+// the stack ending at stack_top (16-byte aligned), with the runtime's trap table and
+// callbacks and the boot page tables; when fn returns the vCPU takes itself down.
+void vcpu_context(xen::vcpu_guest_context *c, unsigned id, void (*fn)(void *), void *arg,
+                  void *stack_top);
+// Starts fn(arg) on vCPU id (1 to MAX_VCPUS - 1) on a stack of its own: VCPUOP_initialise
+// then VCPUOP_up; 0 or the first error. Upcalls are handled for vCPU 0 only, so the
+// vCPU keeps events masked (it may wait with SCHEDOP_poll).
+long start_vcpu(unsigned id, void (*fn)(void *), void *arg);
+
 } // namespace xt
