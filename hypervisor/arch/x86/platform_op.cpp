@@ -5,6 +5,7 @@
 // -ENOSYS, as Xen does for a command it does not know.
 #include "arch/cpu.h"
 #include "arch/guest_access.h"
+#include "arch/layout.h"
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "common/acpi/tables.h"
@@ -17,6 +18,8 @@
 namespace {
 
 using namespace arch;
+
+constexpr uint64_t kBdaShiftFlags = 0x417;
 
 // Xen's present CPUs; in xenon, the ones it set up (numbered as it numbers them).
 bool present(uint32_t id) {
@@ -61,6 +64,27 @@ void get_cpu_version(xen::xenpf_pcpu_version& ver) {
     ver.max_present = max_present();
 }
 
+// What xenon knows of the firmware: no EDD disk data or MBR signatures, no EDID, no EFI
+// (-ESRCH, -ESRCH, -ESRCH, -ENOSYS, as Xen without them), the BIOS keyboard shift flags
+// (the BIOS data area's byte at 0x417); an unknown type is -EINVAL.
+long firmware_info(xen::xenpf_firmware_info& fw) {
+    switch (fw.type) {
+    case xen::XEN_FW_DISK_INFO:
+    case xen::XEN_FW_DISK_MBR_SIGNATURE:
+    case xen::XEN_FW_VBEDDC_INFO:
+        return -xen::XEN_ESRCH;
+    case xen::XEN_FW_EFI_INFO:
+        return -xen::XEN_ENOSYS;
+    case xen::XEN_FW_KBD_SHIFT_FLAGS:
+        if (fw.index != 0)
+            return -xen::XEN_ESRCH;
+        fw.u.kbd_shift_flags = *static_cast<const volatile uint8_t*>(phys_to_virt(kBdaShiftFlags));
+        return 0;
+    default:
+        return -xen::XEN_EINVAL;
+    }
+}
+
 } // namespace
 
 long do_platform_op(uint64_t a1, uint64_t, uint64_t, uint64_t, uint64_t) {
@@ -86,6 +110,15 @@ long do_platform_op(uint64_t a1, uint64_t, uint64_t, uint64_t, uint64_t) {
         memcpy(&ver, op.u.pad, sizeof(ver));
         get_cpu_version(ver);
         return copy_to_guest(payload, &ver, sizeof(ver)) ? -xen::XEN_EFAULT : 0;
+    }
+    case xen::XENPF_firmware_info: {
+        xen::xenpf_firmware_info fw;
+        memcpy(&fw, op.u.pad, sizeof(fw));
+        long rc = firmware_info(fw);
+        if (rc == 0 && copy_to_guest(payload + offsetof(xen::xenpf_firmware_info, u),
+                                     &fw.u.kbd_shift_flags, 1))
+            rc = -xen::XEN_EFAULT;
+        return rc;
     }
     default:
         return -xen::XEN_ENOSYS;

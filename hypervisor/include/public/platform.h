@@ -52,6 +52,19 @@ inline constexpr uint32_t XEN_FW_EFI_PCI_ROM = 5;
 inline constexpr uint32_t XEN_FW_EFI_APPLE_PROPERTIES = 6;
 inline constexpr uint32_t XEN_FW_KBD_SHIFT_FLAGS = 5;
 
+// XENPF_firmware_info: type and index in; the answer (EDD disk data, MBR signatures, the
+// display's EDID, EFI tables, the BIOS keyboard shift flags) in the union, of which only
+// the shift flags are modelled here.
+struct xenpf_firmware_info {
+    uint32_t type;  // XEN_FW_*
+    uint32_t index;
+    union {
+        alignas(8) uint8_t raw[32];
+        uint8_t kbd_shift_flags; // XEN_FW_KBD_SHIFT_FLAGS
+    } u;
+};
+static_assert(sizeof(xenpf_firmware_info) == 40 && offsetof(xenpf_firmware_info, u) == 8);
+
 // XENPF_get_cpuinfo: one physical CPU by Xen's number.
 inline constexpr uint32_t XEN_PCPU_FLAGS_ONLINE = 1;
 inline constexpr uint32_t XEN_PCPU_FLAGS_INVALID = 2; // no such CPU
