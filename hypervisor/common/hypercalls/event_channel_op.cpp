@@ -5,15 +5,11 @@
 #include "common/event_channel.h"
 #include "common/hypercall.h"
 #include "common/hypercalls/hypercall_util.h"
+#include "common/pirq.h"
 #include "public/errno.h"
 #include "public/event_channel.h"
 
 namespace {
-
-// How many pirqs a domain has. Xen gives an unprivileged domain its GSIs plus 32, and the
-// hardware domain its GSIs plus a share of the dynamic vectors per CPU (416 on the
-// reference 2-CPU QEMU machine); xenon has no pirqs yet and uses those two figures.
-uint32_t nr_pirqs(const Domain& d) { return d.privileged ? 416 : 24 + 32; }
 
 // Xen's continuation of a preempted EVTCHNOP_reset, reachable by guests too. xenon's reset
 // is never preempted, so none is ever under way: Xen's answer then is -EBUSY.
@@ -46,27 +42,34 @@ long do_event_channel_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t)
 
     switch (cmd) {
     case xen::EVTCHNOP_alloc_unbound:
-        return in_out<xen::evtchn_alloc_unbound>(arg, [](auto& op) { return evtchn::alloc_unbound(op); });
+        return in_out<xen::evtchn_alloc_unbound>(
+            arg, [](auto& op) { return evtchn::alloc_unbound(op); });
     case xen::EVTCHNOP_bind_interdomain:
-        return in_out<xen::evtchn_bind_interdomain>(arg, [](auto& op) { return evtchn::bind_interdomain(op); });
+        return in_out<xen::evtchn_bind_interdomain>(
+            arg, [](auto& op) { return evtchn::bind_interdomain(op); });
     case xen::EVTCHNOP_bind_virq:
         return in_out<xen::evtchn_bind_virq>(arg, [](auto& op) { return evtchn::bind_virq(op); });
     case xen::EVTCHNOP_bind_ipi:
         return in_out<xen::evtchn_bind_ipi>(arg, [](auto& op) { return evtchn::bind_ipi(op); });
     case xen::EVTCHNOP_bind_pirq:
-        // Physical IRQs are not routed to guests yet; only a pirq beyond the domain's
-        // range gets Xen's answer.
+        // Physical IRQs are not routed to guests yet: Xen's errors, -ENOSYS for dom0.
         return in_only<xen::evtchn_bind_pirq>(arg, [&](auto& op) -> long {
-            return op.pirq >= nr_pirqs(self) ? -xen::XEN_EINVAL : -xen::XEN_ENOSYS;
+            if (op.pirq >= nr_pirqs(self))
+                return -xen::XEN_EINVAL;
+            // Only the hardware domain is permitted physical interrupts.
+            return self.privileged ? -xen::XEN_ENOSYS : -xen::XEN_EPERM;
         });
     case xen::EVTCHNOP_close:
-        return in_only<xen::evtchn_close>(arg, [&](auto& op) { return evtchn::close(self, op.port); });
+        return in_only<xen::evtchn_close>(arg,
+                                          [&](auto& op) { return evtchn::close(self, op.port); });
     case xen::EVTCHNOP_send:
-        return in_only<xen::evtchn_send>(arg, [&](auto& op) { return evtchn::send(self, op.port); });
+        return in_only<xen::evtchn_send>(arg,
+                                         [&](auto& op) { return evtchn::send(self, op.port); });
     case xen::EVTCHNOP_status:
         return in_out<xen::evtchn_status>(arg, [](auto& op) { return evtchn::status(op); });
     case xen::EVTCHNOP_bind_vcpu:
-        return in_only<xen::evtchn_bind_vcpu>(arg, [](auto& op) { return evtchn::bind_vcpu(op.port, op.vcpu); });
+        return in_only<xen::evtchn_bind_vcpu>(
+            arg, [](auto& op) { return evtchn::bind_vcpu(op.port, op.vcpu); });
     case xen::EVTCHNOP_unmask:
         return in_only<xen::evtchn_unmask>(arg, [](auto& op) { return evtchn::unmask(op.port); });
     case xen::EVTCHNOP_reset:
@@ -84,7 +87,8 @@ long do_event_channel_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t)
         return in_only<xen::evtchn_init_control>(arg, [](auto&) { return long(-xen::XEN_ENOSYS); });
     case xen::EVTCHNOP_expand_array:
         // As Xen without an initialised FIFO ABI.
-        return in_only<xen::evtchn_expand_array>(arg, [](auto&) { return long(-xen::XEN_EOPNOTSUPP); });
+        return in_only<xen::evtchn_expand_array>(arg,
+                                                 [](auto&) { return long(-xen::XEN_EOPNOTSUPP); });
     case xen::EVTCHNOP_set_priority:
         // The 2-level ABI has no priorities: -ENOSYS for a valid port, as Xen.
         return in_only<xen::evtchn_set_priority>(arg, [&](auto& op) -> long {
