@@ -24,6 +24,8 @@ EvtchnDomain* of(Domain& d);
 void set_pending(Vcpu& v, uint32_t port);
 // A per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...), if the vCPU has it bound.
 void send_vcpu_virq(Vcpu& v, unsigned virq);
+// A physical interrupt's event on d's pirq port (from the interrupt handler).
+void send_pirq(Domain& d, uint32_t port);
 // A global VIRQ (VIRQ_CONSOLE, VIRQ_DOM_EXC, ...) of a domain, if bound.
 void send_global_virq(Domain& d, unsigned virq);
 
@@ -44,6 +46,8 @@ long alloc_unbound(xen::evtchn_alloc_unbound& a);
 long bind_interdomain(xen::evtchn_bind_interdomain& b);
 long bind_virq(xen::evtchn_bind_virq& b);
 long bind_ipi(xen::evtchn_bind_ipi& b);
+// For the hardware domain, whose pirq range and right the caller has checked.
+long bind_pirq(xen::evtchn_bind_pirq& b);
 long close(Domain& d, uint32_t port);
 long send(Domain& d, uint32_t port);
 long status(xen::evtchn_status& s);

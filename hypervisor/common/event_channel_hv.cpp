@@ -4,6 +4,7 @@
 // and their order follow Xen 4.17 (common/event_channel.c, event_2l.c); the comments say
 // where a behaviour is a deliberate copy of a Xen quirk.
 #include "common/event_channel.h"
+#include "common/pirq.h"
 
 #include "arch/cpu.h"
 #include "arch/percpu.h"
@@ -21,15 +22,23 @@ namespace {
 
 using Guard = hc::IrqLockGuard<lib::SpinLock>;
 
-EvtchnDomain* peek(Domain& d) { return __atomic_load_n(&d.evtchn, __ATOMIC_ACQUIRE); }
+EvtchnDomain* peek(Domain& d) {
+    return __atomic_load_n(&d.evtchn, __ATOMIC_ACQUIRE);
+}
 
 // Table buckets come from the hypervisor's heap.
-void* heap_zalloc(size_t size) { return xzalloc(size, 64); }
+void* heap_zalloc(size_t size) {
+    return xzalloc(size, 64);
+}
 constexpr Alloc kHeap{heap_zalloc, xfree};
 
-int get_free_port(EvtchnDomain& e) { return evtchn::get_free_port(e, kHeap); }
+int get_free_port(EvtchnDomain& e) {
+    return evtchn::get_free_port(e, kHeap);
+}
 
-Vcpu* domain_vcpu(Domain& d, uint32_t id) { return id < d.vcpu_count ? d.vcpus[id] : nullptr; }
+Vcpu* domain_vcpu(Domain& d, uint32_t id) {
+    return id < d.vcpu_count ? d.vcpus[id] : nullptr;
+}
 
 // Xen's XSM_TARGET default: the domain itself, or the control domain.
 bool may_target(const Domain& self, const Domain& target) {
@@ -85,7 +94,9 @@ long close_locked(Domain& d, EvtchnDomain& e, uint32_t port) {
         return -xen::XEN_EINVAL;
     case State::unbound:
     case State::ipi:
+        break;
     case State::pirq:
+        pirq::unbind(p->u.pirq, port);
         break;
     case State::virq: {
         Vcpu* v = d.vcpus[virq_is_global(p->u.virq) ? 0 : p->notify_vcpu];
@@ -180,6 +191,18 @@ void send_global_virq(Domain& d, unsigned virq) {
         return;
     Port& p = port_ref(*e, port);
     if (Vcpu* v = domain_vcpu(d, p.notify_vcpu))
+        set_pending(*v, port);
+}
+
+void send_pirq(Domain& d, uint32_t port) {
+    EvtchnDomain* e = peek(d);
+    if (!e)
+        return;
+    Guard g(e->lock);
+    Port* p = lookup(*e, port);
+    if (!p || p->state != State::pirq)
+        return;
+    if (Vcpu* v = domain_vcpu(d, p->notify_vcpu))
         set_pending(*v, port);
 }
 
@@ -282,6 +305,27 @@ long bind_ipi(xen::evtchn_bind_ipi& b) {
     if (port < 0)
         return port;
     make_ipi(port_ref(*e, port), static_cast<uint16_t>(b.vcpu));
+    b.port = static_cast<uint32_t>(port);
+    return 0;
+}
+
+long bind_pirq(xen::evtchn_bind_pirq& b) {
+    Domain& d = *current_vcpu()->domain;
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Guard g(e->lock);
+    if (pirq::bound_port(b.pirq))
+        return -xen::XEN_EEXIST;
+    int port = get_free_port(*e);
+    if (port < 0)
+        return port;
+    if (long rc = pirq::bind(d, b.pirq, static_cast<uint32_t>(port)))
+        return rc;
+    Port& p = port_ref(*e, port);
+    p.state = State::pirq;
+    p.notify_vcpu = 0;
+    p.u.pirq = b.pirq;
     b.port = static_cast<uint32_t>(port);
     return 0;
 }

@@ -52,12 +52,13 @@ long do_event_channel_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t)
     case xen::EVTCHNOP_bind_ipi:
         return in_out<xen::evtchn_bind_ipi>(arg, [](auto& op) { return evtchn::bind_ipi(op); });
     case xen::EVTCHNOP_bind_pirq:
-        // Physical IRQs are not routed to guests yet: Xen's errors, -ENOSYS for dom0.
-        return in_only<xen::evtchn_bind_pirq>(arg, [&](auto& op) -> long {
+        return in_out<xen::evtchn_bind_pirq>(arg, [&](auto& op) -> long {
             if (op.pirq >= nr_pirqs(self))
                 return -xen::XEN_EINVAL;
             // Only the hardware domain is permitted physical interrupts.
-            return self.privileged ? -xen::XEN_ENOSYS : -xen::XEN_EPERM;
+            if (!self.privileged)
+                return -xen::XEN_EPERM;
+            return evtchn::bind_pirq(op);
         });
     case xen::EVTCHNOP_close:
         return in_only<xen::evtchn_close>(arg,

@@ -1,6 +1,6 @@
 // HYPERVISOR_physdev_op: physical devices for privileged PV guests. The virtual I/O
-// privilege level, which the port-I/O emulation obeys, and the pirq sub-ops' checks in
-// Xen 4.17's order. No pirq is mapped yet: what would map or route one answers -ENOSYS.
+// privilege level, which the port-I/O emulation obeys, and the hardware domain's GSI
+// pirqs (common/pirq.h), with the checks in Xen 4.17's order. MSI is not set up: -ENOSYS.
 #include "arch/guest_access.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
@@ -26,7 +26,11 @@ long map_pirq(Domain& self, uint64_t arg) {
     case xen::MAP_PIRQ_TYPE_GSI:
         if (op.index < 0 || static_cast<uint32_t>(op.index) >= kNrIrqsGsi)
             return -xen::XEN_EINVAL;
-        return -xen::XEN_ENOSYS;
+        if (d != &self)
+            return -xen::XEN_ENOSYS; // another domain's pirqs: passthrough, not yet
+        if (long rc = pirq::map_gsi(op.index, &op.pirq))
+            return rc;
+        return arch::copy_to_guest(arg, &op, sizeof(op)) ? -xen::XEN_EFAULT : 0;
     case xen::MAP_PIRQ_TYPE_MSI:
     case xen::MAP_PIRQ_TYPE_MSI_SEG:
     case xen::MAP_PIRQ_TYPE_MULTI_MSI:
@@ -45,8 +49,9 @@ long unmap_pirq(Domain& self, uint64_t arg) {
         return -xen::XEN_ESRCH;
     if (!self.privileged)
         return -xen::XEN_EPERM;
-    // Out of range, or not mapped (none is): Xen's answer to both.
-    return -xen::XEN_EINVAL;
+    if (d != &self)
+        return -xen::XEN_EINVAL; // no other domain has pirqs
+    return pirq::unmap(op.pirq);
 }
 
 long setup_gsi(Domain& self, uint64_t arg) {
@@ -55,7 +60,9 @@ long setup_gsi(Domain& self, uint64_t arg) {
         return -xen::XEN_EFAULT;
     if (op.gsi < 0 || static_cast<uint32_t>(op.gsi) >= kNrIrqsGsi)
         return -xen::XEN_EINVAL;
-    return self.privileged ? -xen::XEN_ENOSYS : -xen::XEN_EPERM;
+    if (!self.privileged)
+        return -xen::XEN_EPERM;
+    return pirq::setup_gsi(op.gsi, op.triggering, op.polarity);
 }
 
 long irq_status_query(Domain& self, uint64_t arg) {
@@ -64,17 +71,30 @@ long irq_status_query(Domain& self, uint64_t arg) {
         return -xen::XEN_EFAULT;
     if (static_cast<int32_t>(op.irq) < 0 || op.irq >= nr_pirqs(self))
         return -xen::XEN_EINVAL;
-    // Xen tells a PV guest always to EOI; no pirq is shared while none is mapped.
+    // Xen tells a PV guest always to EOI; no pirq is shared (only dom0 has any).
     op.flags = xen::XENIRQSTAT_needs_eoi;
     return arch::copy_to_guest(arg, &op, sizeof(op)) ? -xen::XEN_EFAULT : 0;
 }
 
-long eoi(uint64_t arg) {
+// Xen keeps vectors to itself: the "vector" a dom0 gets is the IRQ number it gave.
+long alloc_irq_vector(Domain& self, uint64_t arg) {
+    xen::physdev_irq op;
+    if (arch::copy_from_guest(&op, arg, sizeof(op)))
+        return -xen::XEN_EFAULT;
+    if (!self.privileged)
+        return -xen::XEN_EPERM;
+    op.vector = op.irq;
+    return arch::copy_to_guest(arg, &op, sizeof(op)) ? -xen::XEN_EFAULT : 0;
+}
+
+long eoi(Domain& self, uint64_t arg) {
     xen::physdev_eoi op;
     if (arch::copy_from_guest(&op, arg, sizeof(op)))
         return -xen::XEN_EFAULT;
-    // Out of range, or a pirq never mapped: -EINVAL either way.
-    return -xen::XEN_EINVAL;
+    // Out of range, or not mapped (a domU never has one): -EINVAL.
+    if (op.irq >= nr_pirqs(self) || !self.privileged)
+        return -xen::XEN_EINVAL;
+    return pirq::eoi(op.irq);
 }
 
 } // namespace
@@ -100,8 +120,10 @@ long do_physdev_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
         return setup_gsi(self, a2);
     case xen::PHYSDEVOP_irq_status_query:
         return irq_status_query(self, a2);
+    case xen::PHYSDEVOP_alloc_irq_vector:
+        return alloc_irq_vector(self, a2);
     case xen::PHYSDEVOP_eoi:
-        return eoi(a2);
+        return eoi(self, a2);
     default:
         // The I/O bitmap, MSI and PCI bookkeeping come with device support.
         return -xen::XEN_ENOSYS;
