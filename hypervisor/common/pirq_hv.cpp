@@ -7,6 +7,7 @@
 #include "arch/traps.h"
 #include "common/event_channel.h"
 #include "common/hypercalls/hypercall_util.h"
+#include "common/timer.h"
 #include "lib/spinlock.h"
 #include "public/errno.h"
 
@@ -19,6 +20,8 @@ struct Gsi {
     uint32_t port = 0; // the bound port, or 0
     bool mode_set = false, level = false, active_low = false;
     bool awaiting_eoi = false; // a level line masked since its last interrupt
+    Timer eoi_timer{};         // Xen's: unmasks the line 1 ms on if dom0 has not EOIed
+    bool timer_ready = false;
 };
 
 // Lines xenon keeps, as Xen does: the timer (GSI 0) is never mapped; the PICs' cascade
@@ -26,7 +29,7 @@ struct Gsi {
 constexpr unsigned kTimerGsi = 0, kCascadeGsi = 2, kCom1Gsi = 4;
 
 lib::SpinLock lock;
-Gsi gsis[kNrIrqsGsi];
+constinit Gsi gsis[kNrIrqsGsi];
 Domain* owner; // the domain the bound ports belong to
 
 using Guard = hc::IrqLockGuard<lib::SpinLock>;
@@ -38,10 +41,23 @@ int gsi_of(uint32_t pirq) {
     return -1;
 }
 
+// Timers are armed and stopped outside `lock`: their expiry takes it.
+constexpr uint64_t kForcedEoiNs = 1000000;
+
+void forced_eoi(Timer* t) {
+    unsigned gsi = static_cast<unsigned>(reinterpret_cast<uintptr_t>(t->data));
+    Guard g(lock);
+    if (gsis[gsi].awaiting_eoi && gsis[gsi].port) {
+        gsis[gsi].awaiting_eoi = false;
+        arch::ioapic_mask_gsi(gsi, false);
+    }
+}
+
 void on_interrupt(arch::TrapFrame& frame) {
     unsigned gsi = frame.vector - arch::kVecGsiBase;
     uint32_t port = 0;
     Domain* d = nullptr;
+    bool arm = false;
     if (gsi < kNrIrqsGsi) {
         Guard g(lock);
         Gsi& s = gsis[gsi];
@@ -49,10 +65,12 @@ void on_interrupt(arch::TrapFrame& frame) {
         d = owner;
         if (!port || s.level) {
             arch::ioapic_mask_gsi(gsi, true);
-            s.awaiting_eoi = port != 0;
+            s.awaiting_eoi = arm = port != 0;
         }
     }
     arch::lapic_eoi();
+    if (arm)
+        timer_set(&gsis[gsi].eoi_timer, system_time() + kForcedEoiNs);
     if (port && d)
         evtchn::send_pirq(*d, port);
 }
@@ -140,6 +158,10 @@ long bind(Domain& d, uint32_t pirq, uint32_t port) {
     s.port = port;
     s.awaiting_eoi = false;
     owner = &d;
+    if (!s.timer_ready) // initialised once: it may still be armed from an earlier binding
+        timer_init(&s.eoi_timer, forced_eoi, reinterpret_cast<void*>(uintptr_t(gsi)),
+                   arch::this_cpu_id());
+    s.timer_ready = true;
     arch::set_irq_handler(static_cast<uint8_t>(arch::kVecGsiBase + gsi), on_interrupt);
     arch::ioapic_route_gsi(static_cast<unsigned>(gsi), s.level, s.active_low);
     arch::ioapic_mask_gsi(static_cast<unsigned>(gsi), false);

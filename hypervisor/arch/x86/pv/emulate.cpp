@@ -77,7 +77,8 @@ bool emulate_wrmsr(TrapFrame& f, Vcpu& v) {
 }
 
 // Ports xenon drives itself; no guest may touch them: the PICs, the PIT, the keyboard
-// controller's reset line, the COM1 UART, the ACPI PM block QEMU uses, the debug-exit port,
+// controller's reset line, the COM1 UART, the ACPI PM timer QEMU has (as Xen: dom0's ACPI
+// reads and acknowledges the PM1 status, enable and control registers), the debug-exit port,
 // and the reset control register (a byte at 0xcf9; the dword PCI configuration address
 // at 0xcf8 stays dom0's, as on Xen).
 bool port_reserved_for_xenon(uint32_t port, unsigned size) {
@@ -86,7 +87,7 @@ bool port_reserved_for_xenon(uint32_t port, unsigned size) {
     };
     static constexpr Range kReserved[] = {
         {0x20, 0x21},   {0x40, 0x43},   {0x61, 0x61}, {0xa0, 0xa1},
-        {0x3f8, 0x3ff}, {0x600, 0x63f}, {0xf4, 0xf7}, {0x4d0, 0x4d1},
+        {0x3f8, 0x3ff}, {0x608, 0x60b}, {0xf4, 0xf7}, {0x4d0, 0x4d1},
     };
     for (const Range& r : kReserved)
         if (port <= r.last && port + size - 1 >= r.first)
