@@ -396,23 +396,35 @@ long send(Domain& d, uint32_t port) {
     return 0; // e's lock goes with g
 }
 
+namespace {
+
+// The ops that act on one port of d under its table's lock: -ENOMEM before the table
+// exists, -EINVAL for a port that is not there, else what fn(port) answers.
+template <typename Fn> long with_port(Domain& d, uint32_t port, Fn fn) {
+    EvtchnDomain* e = of(d);
+    if (!e)
+        return -xen::XEN_ENOMEM;
+    Guard g(e->lock);
+    Port* p = lookup(*e, port);
+    if (!p)
+        return -xen::XEN_EINVAL;
+    return fn(*p);
+}
+
+} // namespace
+
 long status(xen::evtchn_status& s) {
     Domain& self = *current_vcpu()->domain;
     // A dying domain's ports are still there to look at, closed (as on Xen).
     Domain* d = s.dom == xen::DOMID_SELF ? &self : domain_lookup_any(s.dom);
     if (!d)
         return -xen::XEN_ESRCH;
-    EvtchnDomain* e = of(*d);
-    if (!e)
-        return -xen::XEN_ENOMEM;
-    Guard g(e->lock);
-    Port* p = lookup(*e, s.port);
-    if (!p)
-        return -xen::XEN_EINVAL;
-    if (!may_target(self, *d))
-        return -xen::XEN_EPERM;
-    fill_status(*p, s);
-    return 0;
+    return with_port(*d, s.port, [&](Port& p) {
+        if (!may_target(self, *d))
+            return -xen::XEN_EPERM;
+        fill_status(p, s);
+        return 0;
+    });
 }
 
 long bind_vcpu(uint32_t port, uint32_t vcpu) {
@@ -420,29 +432,18 @@ long bind_vcpu(uint32_t port, uint32_t vcpu) {
     Vcpu* v = domain_vcpu(d, vcpu);
     if (!v)
         return -xen::XEN_ENOENT;
-    EvtchnDomain* e = of(d);
-    if (!e)
-        return -xen::XEN_ENOMEM;
-    Guard g(e->lock);
-    Port* p = lookup(*e, port);
-    if (!p)
-        return -xen::XEN_EINVAL;
-    return rebind(*p, static_cast<uint16_t>(vcpu));
+    return with_port(d, port,
+                     [&](Port& p) { return long(rebind(p, static_cast<uint16_t>(vcpu))); });
 }
 
 long unmask(uint32_t port) {
     Domain& d = *current_vcpu()->domain;
-    EvtchnDomain* e = of(d);
-    if (!e)
-        return -xen::XEN_ENOMEM;
-    Guard g(e->lock);
-    Port* p = lookup(*e, port);
-    if (!p)
-        return -xen::XEN_EINVAL;
-    Vcpu* v = domain_vcpu(d, p->notify_vcpu);
-    if (unmask_bits(*d.shared_info, v ? v->vcpu_info : nullptr, port))
-        mark_events_pending(*v);
-    return 0;
+    return with_port(d, port, [&](Port& p) {
+        Vcpu* v = domain_vcpu(d, p.notify_vcpu);
+        if (unmask_bits(*d.shared_info, v ? v->vcpu_info : nullptr, port))
+            mark_events_pending(*v);
+        return 0L;
+    });
 }
 
 long reset(Domain& d, bool resuming) {
