@@ -12,10 +12,6 @@ using namespace xen;
 
 static constexpr uint64_t kXenVa = 0xffff830000000000ull;
 
-static long physdev(unsigned cmd, void* arg) {
-    return xt::hypercall(HYPERVISOR_physdev_op, cmd, xt::arg(arg));
-}
-
 static long map_gsi(uint16_t domid, int type, int index, uint64_t table_base = 0) {
     physdev_map_pirq m{};
     m.domid = domid;
@@ -23,7 +19,7 @@ static long map_gsi(uint16_t domid, int type, int index, uint64_t table_base = 0
     m.index = index;
     m.pirq = -1;
     m.table_base = table_base;
-    return physdev(PHYSDEVOP_map_pirq, &m);
+    return xt::physdev_op(PHYSDEVOP_map_pirq, &m);
 }
 
 void test_main() {
@@ -36,7 +32,7 @@ void test_main() {
     XT_CHECK_RC(map_gsi(DOMID_SELF, MAP_PIRQ_TYPE_GSI, 0x7fffffff), dom0 ? -XEN_EINVAL : eperm);
     XT_CHECK_RC(map_gsi(DOMID_SELF, MAP_PIRQ_TYPE_GSI, -1), dom0 ? -XEN_EINVAL : eperm);
     XT_CHECK_RC(map_gsi(DOMID_SELF, MAP_PIRQ_TYPE_UNKNOWN, 4), dom0 ? -XEN_EINVAL : eperm);
-    XT_CHECK_RC(physdev(PHYSDEVOP_map_pirq, reinterpret_cast<void*>(kXenVa)), -XEN_EFAULT);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_map_pirq, reinterpret_cast<void*>(kXenVa)), -XEN_EFAULT);
     if (!dom0) {
         XT_CHECK_RC(map_gsi(DOMID_SELF, MAP_PIRQ_TYPE_GSI, 4), eperm);
         XT_CHECK_RC(map_gsi(0, MAP_PIRQ_TYPE_GSI, 4), eperm);
@@ -44,43 +40,44 @@ void test_main() {
     }
 
     physdev_unmap_pirq um{1000, 1};
-    XT_CHECK_RC(physdev(PHYSDEVOP_unmap_pirq, &um), -XEN_ESRCH);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_unmap_pirq, &um), -XEN_ESRCH);
     um = {DOMID_SELF, 0x7fffffff};
-    XT_CHECK_RC(physdev(PHYSDEVOP_unmap_pirq, &um), dom0 ? -XEN_EINVAL : eperm);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_unmap_pirq, &um), dom0 ? -XEN_EINVAL : eperm);
     if (!dom0) {
         um = {0, 1};
-        XT_CHECK_RC(physdev(PHYSDEVOP_unmap_pirq, &um), eperm);
+        XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_unmap_pirq, &um), eperm);
     }
 
     // setup_gsi: the GSI's range before the right.
     for (int gsi : {-1, 1000, 0x7fffffff}) {
         physdev_setup_gsi sg{gsi, 1, 1};
-        XT_CHECK_RC(physdev(PHYSDEVOP_setup_gsi, &sg), -XEN_EINVAL);
+        XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_setup_gsi, &sg), -XEN_EINVAL);
     }
     if (!dom0) {
         physdev_setup_gsi sg{9, 1, 1};
-        XT_CHECK_RC(physdev(PHYSDEVOP_setup_gsi, &sg), eperm);
+        XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_setup_gsi, &sg), eperm);
     }
 
     // irq_status_query answers any domain for a pirq in its range: EOI needed, not shared.
     for (uint32_t irq : {100000u, 0x7fffffffu, 0x80000000u, 0xffffffffu}) {
         physdev_irq_status_query q{irq, 77};
-        XT_CHECK_RC(physdev(PHYSDEVOP_irq_status_query, &q), -XEN_EINVAL);
+        XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_irq_status_query, &q), -XEN_EINVAL);
         XT_CHECK_EQ(q.flags, 77u);
     }
     physdev_irq_status_query q{1, 77};
-    XT_CHECK_RC(physdev(PHYSDEVOP_irq_status_query, &q), 0);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_irq_status_query, &q), 0);
     XT_CHECK_EQ(q.flags, XENIRQSTAT_needs_eoi);
-    XT_CHECK_RC(physdev(PHYSDEVOP_irq_status_query, reinterpret_cast<void*>(kXenVa)), -XEN_EFAULT);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_irq_status_query, reinterpret_cast<void*>(kXenVa)),
+                -XEN_EFAULT);
 
     // eoi of a pirq out of range, or (domU) never mapped.
     for (uint32_t irq : {100000u, 0xffffffffu}) {
         physdev_eoi e{irq};
-        XT_CHECK_RC(physdev(PHYSDEVOP_eoi, &e), -XEN_EINVAL);
+        XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_eoi, &e), -XEN_EINVAL);
     }
     if (!dom0) {
         physdev_eoi e{1};
-        XT_CHECK_RC(physdev(PHYSDEVOP_eoi, &e), -XEN_EINVAL);
+        XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_eoi, &e), -XEN_EINVAL);
     }
 
     // bind_pirq: the range, then the right.

@@ -65,6 +65,9 @@ inline long vcpu_op(unsigned cmd, unsigned vcpu, void *a = nullptr) {
 inline long event_channel_op(unsigned cmd, void *a) {
     return hypercall(xen::HYPERVISOR_event_channel_op, cmd, arg(a));
 }
+inline long physdev_op(unsigned cmd, void *a) {
+    return hypercall(xen::HYPERVISOR_physdev_op, cmd, arg(a));
+}
 inline long callback_op(unsigned cmd, void *a) {
     return hypercall(xen::HYPERVISOR_callback_op, cmd, arg(a));
 }

@@ -65,6 +65,14 @@ inline bool pending(unsigned port) {
 inline bool masked(unsigned port) {
     return bit(xt::shared->evtchn_mask, port);
 }
+// Polls until the port is pending, for at most ns of system time.
+inline bool wait_pending(unsigned port, uint64_t ns) {
+    uint64_t end = xt::system_time_ns() + ns;
+    while (xt::system_time_ns() < end)
+        if (pending(port))
+            return true;
+    return false;
+}
 inline void clear_pending(unsigned port) {
     __atomic_fetch_and(&xt::shared->evtchn_pending[port / 64], ~(1ull << (port % 64)),
                        __ATOMIC_SEQ_CST);

@@ -14,24 +14,20 @@ using namespace xen;
 
 namespace {
 
-long physdev(unsigned cmd, void* arg) {
-    return xt::hypercall(HYPERVISOR_physdev_op, cmd, xt::arg(arg));
-}
-
 long map_gsi(int gsi, int* pirq) {
     physdev_map_pirq m{};
     m.domid = DOMID_SELF;
     m.type = MAP_PIRQ_TYPE_GSI;
     m.index = gsi;
     m.pirq = *pirq;
-    long rc = physdev(PHYSDEVOP_map_pirq, &m);
+    long rc = xt::physdev_op(PHYSDEVOP_map_pirq, &m);
     *pirq = m.pirq;
     return rc;
 }
 
 long setup_gsi(int gsi) {
     physdev_setup_gsi s{gsi, 0, 0};
-    return physdev(PHYSDEVOP_setup_gsi, &s);
+    return xt::physdev_op(PHYSDEVOP_setup_gsi, &s);
 }
 
 long bind_pirq(uint32_t pirq, unsigned* port) {
@@ -76,16 +72,16 @@ void test_main() {
     XT_CHECK_EQ(st.u.pirq, 8u);
 
     physdev_irq_status_query q{8, 0};
-    XT_CHECK_RC(physdev(PHYSDEVOP_irq_status_query, &q), 0);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_irq_status_query, &q), 0);
     XT_CHECK_EQ(q.flags, XENIRQSTAT_needs_eoi);
     physdev_eoi e{8};
-    XT_CHECK_RC(physdev(PHYSDEVOP_eoi, &e), 0);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_eoi, &e), 0);
 
     XT_CHECK_RC(ev::close(port), 0);
     XT_CHECK_RC(ev::status(port, &st), 0);
     XT_CHECK_EQ(st.status, EVTCHNSTAT_closed);
     physdev_unmap_pirq um{DOMID_SELF, 8};
-    XT_CHECK_RC(physdev(PHYSDEVOP_unmap_pirq, &um), 0);
-    XT_CHECK_RC(physdev(PHYSDEVOP_unmap_pirq, &um), -XEN_EINVAL);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_unmap_pirq, &um), 0);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_unmap_pirq, &um), -XEN_EINVAL);
     xt::report_success();
 }

@@ -16,9 +16,6 @@ namespace {
 constexpr uint16_t kPm1aSts = 0x600, kPm1aEn = 0x602;
 constexpr uint16_t kTmr = 1u << 0;
 
-long physdev(unsigned cmd, void* arg) {
-    return xt::hypercall(HYPERVISOR_physdev_op, cmd, xt::arg(arg));
-}
 void out16(uint16_t port, uint16_t v) {
     asm volatile("outw %0, %w1" : : "a"(v), "Nd"(port));
 }
@@ -28,27 +25,19 @@ uint16_t in16(uint16_t port) {
     return v;
 }
 
-bool wait_pending(unsigned port, uint64_t ns) {
-    uint64_t end = xt::system_time_ns() + ns;
-    while (xt::system_time_ns() < end)
-        if (ev::pending(port))
-            return true;
-    return false;
-}
-
 } // namespace
 
 void test_main() {
     physdev_set_iopl iopl{1};
-    XT_CHECK_RC(physdev(PHYSDEVOP_set_iopl, &iopl), 0);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_set_iopl, &iopl), 0);
     physdev_map_pirq m{};
     m.domid = DOMID_SELF;
     m.type = MAP_PIRQ_TYPE_GSI;
     m.index = 9;
     m.pirq = 9;
-    XT_CHECK_RC(physdev(PHYSDEVOP_map_pirq, &m), 0);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_map_pirq, &m), 0);
     physdev_setup_gsi sg{9, 1, 0}; // level, active high
-    XT_CHECK_RC(physdev(PHYSDEVOP_setup_gsi, &sg), 0);
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_setup_gsi, &sg), 0);
     evtchn_bind_pirq b{9, 0, 0};
     XT_CHECK_RC(xt::event_channel_op(EVTCHNOP_bind_pirq, &b), 0);
     unsigned port = b.port;
@@ -57,24 +46,24 @@ void test_main() {
 
     out16(kPm1aSts, kTmr);
     out16(kPm1aEn, in16(kPm1aEn) | kTmr);
-    XT_CHECK_RC(physdev(PHYSDEVOP_eoi, &e), 0);
-    if (!wait_pending(port, 6000000000ull))
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_eoi, &e), 0);
+    if (!ev::wait_pending(port, 6000000000ull))
         xt::report_failure("no SCI event from the PM timer");
     XT_CHECK(in16(kPm1aSts) & kTmr);
 
     ev::clear_pending(port);
-    if (!wait_pending(port, 200000000ull))
+    if (!ev::wait_pending(port, 200000000ull))
         xt::report_failure("no second event from the line left asserted, without an EOI");
     ev::clear_pending(port);
-    XT_CHECK_RC(physdev(PHYSDEVOP_eoi, &e), 0);
-    if (!wait_pending(port, 200000000ull))
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_eoi, &e), 0);
+    if (!ev::wait_pending(port, 200000000ull))
         xt::report_failure("no event after the EOI of a line still asserted");
 
     out16(kPm1aEn, in16(kPm1aEn) & ~kTmr);
     out16(kPm1aSts, kTmr);
     ev::clear_pending(port);
-    XT_CHECK_RC(physdev(PHYSDEVOP_eoi, &e), 0);
-    if (wait_pending(port, 200000000ull))
+    XT_CHECK_RC(xt::physdev_op(PHYSDEVOP_eoi, &e), 0);
+    if (ev::wait_pending(port, 200000000ull))
         xt::report_failure("an event after the line was cleared");
     XT_CHECK_RC(ev::close(port), 0);
     xt::report_success();
