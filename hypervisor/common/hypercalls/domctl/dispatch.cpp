@@ -1,0 +1,74 @@
+// HYPERVISOR_domctl: what a toolstack in the initial domain asks about and does to other
+// domains, at Xen 4.17's interface version. Here: the checks every command shares and
+// the one table from command to handler; the handlers live in the files of their concern
+// (domctl.h).
+#include "arch/guest_access.h"
+#include "common/domain.h"
+#include "common/hypercall.h"
+#include "common/hypercalls/domctl/domctl.h"
+#include "public/errno.h"
+
+namespace {
+
+using namespace xen;
+using domctl::Target;
+
+struct Entry {
+    unsigned cmd;
+    Target target;
+    domctl::Handler fn;
+};
+
+constexpr Entry kEntries[] = {
+    {XEN_DOMCTL_destroydomain, Target::any, domctl::destroydomain},
+    {XEN_DOMCTL_pausedomain, Target::live, domctl::pausedomain},
+    {XEN_DOMCTL_unpausedomain, Target::live, domctl::unpausedomain},
+    {XEN_DOMCTL_getdomaininfo, Target::none, domctl::getdomaininfo},
+    {XEN_DOMCTL_max_mem, Target::live, domctl::max_mem},
+};
+
+// Commands are small numbers (the gdbsx ones from 1000 are not served): index them.
+constexpr unsigned kTableSize = 128;
+
+struct Table {
+    const Entry* entry[kTableSize];
+};
+
+constexpr Table build_table() {
+    Table t{};
+    for (const Entry& e : kEntries)
+        t.entry[e.cmd] = &e;
+    return t;
+}
+
+constexpr Table kTable = build_table();
+
+} // namespace
+
+long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t) {
+    Vcpu* self = current_vcpu();
+    if (!self->domain->privileged)
+        return -XEN_EPERM;
+    xen_domctl op;
+    if (arch::copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+        return -XEN_EACCES;
+    if (op.domain >= DOMID_FIRST_RESERVED)
+        return -XEN_EINVAL;
+    const Entry* e = op.cmd < kTableSize ? kTable.entry[op.cmd] : nullptr;
+    if (!e)
+        return -XEN_ENOSYS;
+
+    domctl::Call call{op, *self->domain, nullptr, false};
+    if (e->target != Target::none) {
+        call.target =
+            e->target == Target::live ? domain_lookup(op.domain) : domain_lookup_any(op.domain);
+        if (!call.target)
+            return -XEN_ESRCH;
+    }
+    long rc = e->fn(call);
+    if (rc == 0 && call.copyback && arch::copy_to_guest(arg, &op, sizeof(op)))
+        return -XEN_EFAULT;
+    return rc;
+}

@@ -1,0 +1,46 @@
+// Internal to HYPERVISOR_domctl (domctl/*.cpp): one handler per command, found through
+// the table in dispatch.cpp, each in the file of its concern:
+//   dispatch.cpp     the hypercall: argument, interface version, target domain, table
+//   info.cpp         what the toolstack reads about a domain (getdomaininfo)
+//   lifecycle.cpp    creating, pausing, destroying domains
+//   vcpu.cpp         vCPU state and placement
+//   memory.cpp       a domain's memory limits and maps
+//   sched.cpp        scheduler parameters
+//   permissions.cpp  what a domain may reach (I/O ports, memory, IRQs)
+#pragma once
+#include <stdint.h>
+
+#include "common/domain.h"
+#include "public/domctl.h"
+
+namespace domctl {
+
+// One domctl as its handler sees it: the caller's copy of the argument, the caller's
+// domain and the target domain (nullptr for commands without one). A handler that set
+// copyback has op written back to the guest after it returns 0.
+struct Call {
+    xen::xen_domctl& op;
+    Domain& self;
+    Domain* target;
+    bool copyback;
+};
+
+// How the dispatcher finds the target before the handler runs.
+enum class Target {
+    none, // the handler resolves op.domain itself (or needs none)
+    live, // a domain that is not dying: -ESRCH otherwise
+    any,  // a live or dying domain: -ESRCH otherwise
+};
+
+using Handler = long (*)(Call&);
+
+// info.cpp
+long getdomaininfo(Call&);
+// lifecycle.cpp
+long destroydomain(Call&);
+long pausedomain(Call&);
+long unpausedomain(Call&);
+// memory.cpp
+long max_mem(Call&);
+
+} // namespace domctl
