@@ -39,7 +39,7 @@ namespace gnttab {
 
 using memory::DomId;
 
-struct Table; // a domain's grant table and maptrack (grant_table.cpp)
+struct Table; // a domain's grant table and maptrack (grant_table/table.h)
 
 inline constexpr unsigned kInitialFrames = 1;   // Xen's INITIAL_NR_GRANT_FRAMES (x86)
 inline constexpr unsigned kMaxFrames = 64;      // Xen's default gnttab_max_frames

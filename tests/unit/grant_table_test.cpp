@@ -1,4 +1,4 @@
-// Grant tables (common/grant_table.cpp) over fake frames: table growth and the shared
+// Grant tables (common/grant_table/) over fake frames: table growth and the shared
 // frames' ownership, the pin/status state machine of copies and mappings, permission
 // and argument checks with Xen 4.17's status codes, maptrack handle order, reference
 // counts back to where they started, and domains going away with grants still in use.

@@ -116,7 +116,7 @@ int update_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, DomI
 using L1WriteFn = bool (*)(void* ctx, uint64_t old, uint64_t* val);
 int emulate_l1_write(uint64_t l1_mfn, unsigned index, DomId d, L1WriteFn compute, void* ctx);
 
-// --- Grant-table mappings (hook for common/grant_table.cpp via arch/x86/pv/grant_map.cpp) ---
+// --- Grant-table mappings (hook for common/grant_table/ via arch/x86/pv/grant_map.cpp) ---
 // Xen's create/replace_grant_pv_mapping write L1 entries whose references the grant code
 // takes and drops itself. exchange_l1_entry writes `val` (adjusted as every 64-bit PV L1
 // entry is) into entry `index` of frame l1_mfn, which must be an L1 table owned by d
