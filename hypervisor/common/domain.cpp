@@ -22,19 +22,19 @@ constinit Domain* initial_domain = nullptr;
 constinit lib::SpinLock domains_lock;
 constinit Domain* domains[kMaxDomains] = {};
 
-bool register_domain(Domain* d) {
+int register_domain(Domain* d) {
     lib::LockGuard guard(domains_lock);
     for (Domain*& slot : domains) {
         if (slot && slot->domid == d->domid)
-            return false;
+            return -xen::XEN_EEXIST;
     }
     for (Domain*& slot : domains) {
         if (!slot) {
             slot = d;
-            return true;
+            return 0;
         }
     }
-    return false;
+    return -xen::XEN_ENOMEM;
 }
 
 void unregister_domain(Domain* d) {
@@ -56,14 +56,33 @@ void release_frames(Domain& d) {
     memory::drain_released_frames();
 }
 
+void free_structures(Domain* d) {
+    for (unsigned i = 0; i < d->vcpu_count; i++)
+        xfree(d->vcpus[i]);
+    if (d->shared_info)
+        memory::free_pages(d->shared_info, 0);
+    xfree(d);
+}
+
+Vcpu* alloc_vcpu(Domain& d, unsigned id) {
+    auto* v = static_cast<Vcpu*>(xzalloc(sizeof(Vcpu), 64));
+    if (!v)
+        return nullptr;
+    v->id = id;
+    v->domain = &d;
+    v->vcpu_info = &d.shared_info->vcpu_info[id];
+    v->vcpu_info->evtchn_upcall_mask = 1; // guests start with events masked
+    v->runstate.state = xen::RUNSTATE_offline;
+    d.vcpus[id] = v;
+    __atomic_store_n(&d.vcpu_count, id + 1, __ATOMIC_RELEASE); // found once complete
+    return v;
+}
+
 void free_domain(grace::Deferred* later) {
     Domain* d = reinterpret_cast<Domain*>(reinterpret_cast<char*>(later) -
                                           __builtin_offsetof(Domain, free_later));
     evtchn::domain_free(*d);
-    for (unsigned i = 0; i < d->vcpu_count; i++)
-        xfree(d->vcpus[i]);
-    memory::free_pages(d->shared_info, 0);
-    xfree(d);
+    free_structures(d);
 }
 
 // The last reference to a dead domain is gone: its id is free at once, its structures
@@ -192,8 +211,8 @@ Domain* dom0() {
     return initial_domain;
 }
 
-Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus) {
-    if (vcpus == 0 || vcpus > kMaxVcpusPerDomain)
+Domain* domain_alloc(uint16_t domid, bool privileged, unsigned max_vcpus, unsigned vcpus) {
+    if (max_vcpus == 0 || max_vcpus > kMaxVcpusPerDomain || vcpus > max_vcpus)
         return nullptr;
     auto* d = static_cast<Domain*>(xzalloc(sizeof(Domain), 64));
     if (!d)
@@ -201,27 +220,59 @@ Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus) {
     d->domid = domid;
     d->refs = 1;
     d->privileged = privileged;
-    d->vcpu_count = vcpus;
+    d->config.max_evtchn_port = UINT32_MAX;
+    d->config.max_grant_frames = gnttab::kMaxFrames;
+    d->config.max_maptrack_frames = gnttab::kMaxMaptrackFrames;
+    d->config.max_grant_version = 1;
     void* shared = memory::alloc_zeroed_page();
-    if (!shared)
+    if (!shared) {
+        free_structures(d);
         return nullptr;
+    }
     d->shared_info = static_cast<xen::shared_info*>(shared);
     d->shared_info_mfn = arch::virt_to_phys(shared) >> PAGE_SHIFT;
+    d->max_vcpus = max_vcpus;
     for (unsigned i = 0; i < vcpus; i++) {
-        auto* v = static_cast<Vcpu*>(xzalloc(sizeof(Vcpu), 64));
-        if (!v)
+        if (!alloc_vcpu(*d, i)) {
+            free_structures(d);
             return nullptr;
-        v->id = i;
-        v->domain = d;
-        v->vcpu_info = &d->shared_info->vcpu_info[i];
-        v->vcpu_info->evtchn_upcall_mask = 1; // guests start with events masked
-        v->runstate.state = xen::RUNSTATE_offline;
-        d->vcpus[i] = v;
+        }
     }
-    if (!register_domain(d))
-        return nullptr;
-    if (domid == 0)
+    return d;
+}
+
+int domain_create_vcpus(Domain& d) {
+    for (unsigned i = d.vcpu_count; i < d.max_vcpus; i++) {
+        Vcpu* v = alloc_vcpu(d, i);
+        if (!v)
+            return -xen::XEN_ENOMEM;
+        sched_add_vcpu(v);
+        // Held as the domain's other vCPUs are: by the toolstack, and for good once it
+        // has shut down.
+        for (unsigned p = d.toolstack_pauses + (d.shutting_down_paused ? 1 : 0); p; p--)
+            vcpu_pause(v);
+    }
+    return 0;
+}
+
+int domain_register(Domain* d) {
+    if (int rc = register_domain(d))
+        return rc;
+    if (d->domid == 0)
         initial_domain = d;
+    return 0;
+}
+
+void domain_free_unlisted(Domain* d) {
+    free_structures(d);
+}
+
+Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus) {
+    Domain* d = domain_alloc(domid, privileged, vcpus, vcpus);
+    if (d && domain_register(d) != 0) {
+        free_structures(d);
+        return nullptr;
+    }
     return d;
 }
 

@@ -54,6 +54,20 @@ struct Vcpu {
 // structures are freed after a grace period (common/grace_period.h).
 enum class DomainLife : uint8_t { alive, dying, dead };
 
+// The settings a toolstack gives a domain at creation and after (XEN_DOMCTL_*), kept
+// to be reported back (getdomaininfo's handle and ssidref, settscinfo's mode).
+struct DomainConfig {
+    uint8_t handle[16]; // the toolstack's UUID
+    uint32_t ssidref;
+    uint32_t flags; // XEN_DOMCTL_CDF_*
+    uint32_t max_evtchn_port;
+    uint32_t max_grant_frames;
+    uint32_t max_maptrack_frames;
+    uint32_t max_grant_version;
+    int64_t time_offset_seconds; // XEN_DOMCTL_settimeoffset, added to the wall clock
+    uint32_t tsc_mode;           // XEN_DOMCTL_settscinfo
+};
+
 struct Domain {
     uint16_t domid;
     DomainLife life;
@@ -63,7 +77,10 @@ struct Domain {
     uint32_t refs;
     grace::Deferred free_later;
     bool privileged; // the initial domain
-    unsigned vcpu_count;
+    // What XEN_DOMCTL_createdomain asked for (a domain built at boot has the defaults).
+    DomainConfig config;
+    unsigned max_vcpus;  // what it may have (createdomain's max_vcpus)
+    unsigned vcpu_count; // what it has: vcpus[0..vcpu_count)
     Vcpu* vcpus[kMaxVcpusPerDomain];
 
     lib::SpinLock page_lock; // pages owned and their counts
@@ -110,6 +127,15 @@ void domain_kill(Domain& d);
 // The grant table of dead domain domid was freed (grant table Env hook).
 void domain_grant_table_freed(uint16_t domid);
 Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus);
+// The two halves of domain_create, for XEN_DOMCTL_createdomain: a domain's structures
+// with `vcpus` of its max_vcpus vCPUs (nullptr when out of memory), then listing it under its id (-EEXIST if the id is taken,
+// -ENOMEM if the table is full). An unlisted domain is freed with domain_free_unlisted.
+Domain* domain_alloc(uint16_t domid, bool privileged, unsigned max_vcpus, unsigned vcpus);
+// XEN_DOMCTL_max_vcpus: creates vCPUs up to max_vcpus (each down, in the scheduler,
+// paused as the domain is). 0 or -ENOMEM.
+int domain_create_vcpus(Domain& d);
+int domain_register(Domain* d);
+void domain_free_unlisted(Domain* d);
 // A domain's reservation (tot_pages within max_pages), as Xen's assign_pages checks it:
 // 0; -EPERM if it already holds more than max_pages, -E2BIG if n more do not fit, -ESRCH
 // for no such domain or a dying one. Uncharging works on a dying domain too (its frames

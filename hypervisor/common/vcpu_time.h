@@ -14,6 +14,9 @@ struct Domain;
 
 constexpr uint64_t kDefaultPeriodNs = 10'000'000;
 
+// Rewrites d's wall clock in shared_info (with its XEN_DOMCTL_settimeoffset offset).
+void domain_wallclock_update(Domain& d);
+
 // Guest system time now (what a guest computes from its vcpu_time_info).
 uint64_t guest_system_time();
 

@@ -87,6 +87,7 @@ void wallclock_update(Domain& d) {
     uint64_t sec;
     uint32_t nsec;
     arch::guest_wallclock(&sec, &nsec);
+    sec += static_cast<uint64_t>(d.config.time_offset_seconds); // the toolstack's offset
     volatile uint32_t* version = &s->wc_version;
     *version = (*version + 1) | 1;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -98,6 +99,10 @@ void wallclock_update(Domain& d) {
 }
 
 } // namespace
+
+void domain_wallclock_update(Domain& d) {
+    wallclock_update(d);
+}
 
 uint64_t guest_system_time() { return arch::guest_now(); }
 

@@ -259,6 +259,66 @@ struct xen_domctl_settimeoffset {
 };
 static_assert(sizeof(xen_domctl_settimeoffset) == 8);
 
+// XEN_DOMCTL_set_address_size / get_address_size: a PV guest's word size (32 or 64).
+struct xen_domctl_address_size {
+    uint32_t size;
+};
+static_assert(sizeof(xen_domctl_address_size) == 4);
+
+// XEN_DOMCTL_irq_permission: whether the domain may be given this pirq of the caller's.
+struct xen_domctl_irq_permission {
+    uint32_t pirq;
+    uint8_t allow_access;
+    uint8_t pad[3];
+};
+static_assert(sizeof(xen_domctl_irq_permission) == 8);
+
+// XEN_DOMCTL_iomem_permission: machine frames the domain may map.
+struct xen_domctl_iomem_permission {
+    uint64_t first_mfn;
+    uint64_t nr_mfns; // > 0
+    uint8_t allow_access;
+};
+static_assert(sizeof(xen_domctl_iomem_permission) == 24 &&
+              offsetof(xen_domctl_iomem_permission, allow_access) == 16);
+
+// XEN_DOMCTL_ioport_permission: I/O ports the domain may use.
+struct xen_domctl_ioport_permission {
+    uint32_t first_port;
+    uint32_t nr_ports;
+    uint8_t allow_access;
+};
+static_assert(sizeof(xen_domctl_ioport_permission) == 12);
+
+// XEN_DOMCTL_settscinfo / gettscinfo.
+inline constexpr uint32_t XEN_TSC_MODE_DEFAULT = 0;
+inline constexpr uint32_t XEN_TSC_MODE_ALWAYS_EMULATE = 1;
+inline constexpr uint32_t XEN_TSC_MODE_NEVER_EMULATE = 2;
+struct xen_domctl_tsc_info {
+    uint32_t tsc_mode;
+    uint32_t gtsc_khz;
+    uint32_t incarnation;
+    uint32_t pad;
+    uint64_t elapsed_nsec;
+};
+static_assert(sizeof(xen_domctl_tsc_info) == 24 && offsetof(xen_domctl_tsc_info, elapsed_nsec) == 16);
+
+// XEN_DOMCTL_getpageframeinfo3: each frame of the array is replaced by its type.
+inline constexpr uint64_t XEN_DOMCTL_PFINFO_LTAB_SHIFT = 28;
+inline constexpr uint64_t XEN_DOMCTL_PFINFO_NOTAB = 0x0ull << 28;
+inline constexpr uint64_t XEN_DOMCTL_PFINFO_L1TAB = 0x1ull << 28;
+inline constexpr uint64_t XEN_DOMCTL_PFINFO_L2TAB = 0x2ull << 28;
+inline constexpr uint64_t XEN_DOMCTL_PFINFO_L3TAB = 0x3ull << 28;
+inline constexpr uint64_t XEN_DOMCTL_PFINFO_L4TAB = 0x4ull << 28;
+inline constexpr uint64_t XEN_DOMCTL_PFINFO_LPINTAB = 0x8ull << 28; // pinned
+inline constexpr uint64_t XEN_DOMCTL_PFINFO_XTAB = 0xfull << 28;    // not the domain's
+inline constexpr uint64_t XEN_DOMCTL_PFINFO_BROKEN = 0xdull << 28;
+struct xen_domctl_getpageframeinfo3 {
+    uint64_t num;
+    guest_handle<uint64_t> array;
+};
+static_assert(sizeof(xen_domctl_getpageframeinfo3) == 16);
+
 // ---------------------------------------------------------------------------------------
 // The call itself. destroydomain, pausedomain, unpausedomain and resumedomain carry no
 // payload: the domain id is all.
@@ -278,6 +338,12 @@ struct xen_domctl {
         xen_domctl_setdomainhandle setdomainhandle;
         xen_domctl_hypercall_init hypercall_init;
         xen_domctl_settimeoffset settimeoffset;
+        xen_domctl_address_size address_size;
+        xen_domctl_irq_permission irq_permission;
+        xen_domctl_iomem_permission iomem_permission;
+        xen_domctl_ioport_permission ioport_permission;
+        xen_domctl_tsc_info tsc_info;
+        xen_domctl_getpageframeinfo3 getpageframeinfo3;
         uint8_t pad[128];
     } u;
 };

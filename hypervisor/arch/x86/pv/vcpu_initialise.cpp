@@ -26,6 +26,12 @@ constexpr uint64_t kIopl = 3 << 12, kIf = 1 << 9;
 constexpr uint64_t kCr0Ts = 1 << 3;
 constexpr unsigned kMaxLdtEntries = 8192;
 constexpr unsigned long kVmAssistM2pStrict = 1ul << xen::VMASST_TYPE_m2p_strict;
+// What a 64-bit PV domain may enable (as HYPERVISOR_vm_assist accepts).
+constexpr unsigned long kVmAssistValid =
+    (1ul << xen::VMASST_TYPE_4gb_segments) | (1ul << xen::VMASST_TYPE_4gb_segments_notify) |
+    (1ul << xen::VMASST_TYPE_writable_pagetables) | (1ul << xen::VMASST_TYPE_pae_extended_cr3) |
+    (1ul << xen::VMASST_TYPE_architectural_iopl) |
+    (1ul << xen::VMASST_TYPE_runstate_update_flag) | kVmAssistM2pStrict;
 
 // One initialisation at a time: the "has no context yet" check and the taking of the
 // page-table references go together.
@@ -155,6 +161,62 @@ long initialise(Vcpu& v, const xen::vcpu_guest_context& c) {
 }
 
 } // namespace
+
+long pv_vcpu_set_context(Vcpu& v, const xen::vcpu_guest_context& c) {
+    // vCPU 0's context carries the domain's assists (Xen's arch_set_info_guest).
+    if (v.id == 0 && (c.vm_assist & ~kVmAssistValid))
+        return -xen::XEN_EINVAL;
+    if (v.arch.cr3_kernel) {
+        // A vCPU that has a context keeps its page tables: another L4 is refused.
+        if (cr3_to_mfn(c.ctrlreg[3]) != v.arch.cr3_kernel >> PAGE_SHIFT)
+            return -xen::XEN_EOPNOTSUPP;
+        return 0;
+    }
+    if (v.id == 0)
+        v.domain->vm_assist = c.vm_assist;
+    return initialise(v, c);
+}
+
+void pv_vcpu_get_context(const Vcpu& v, xen::vcpu_guest_context& c) {
+    const ArchVcpu& a = v.arch;
+    const TrapFrame& f = a.regs;
+    memset(&c, 0, sizeof(c));
+    memcpy(c.fpu_ctxt, a.fpu_area, sizeof(c.fpu_ctxt));
+    c.flags = xen::VGCF_I387_VALID | (a.in_kernel ? xen::VGCF_in_kernel : 0) |
+              (v.sched.down ? 0 : xen::VGCF_online) |
+              (a.failsafe_disables_events ? xen::VGCF_failsafe_disables_events : 0) |
+              (a.syscall_disables_events ? xen::VGCF_syscall_disables_events : 0);
+    xen::cpu_user_regs& r = c.user_regs;
+    r.r15 = f.r15, r.r14 = f.r14, r.r13 = f.r13, r.r12 = f.r12, r.rbp = f.rbp, r.rbx = f.rbx;
+    r.r11 = f.r11, r.r10 = f.r10, r.r9 = f.r9, r.r8 = f.r8, r.rax = f.rax, r.rcx = f.rcx;
+    r.rdx = f.rdx, r.rsi = f.rsi, r.rdi = f.rdi;
+    r.rip = f.rip, r.rsp = f.rsp, r.cs = static_cast<uint16_t>(f.cs);
+    r.ss = static_cast<uint16_t>(f.ss);
+    r.rflags = (f.rflags & ~kIopl) | (a.iopl << 12);
+    for (unsigned i = 0; i < 256; i++) {
+        const GuestTrap& t = a.traps[i];
+        c.trap_ctxt[i] = {static_cast<uint8_t>(i), t.flags, t.cs, t.address};
+    }
+    c.ldt_base = a.ldt_base;
+    c.ldt_ents = a.ldt_ents;
+    for (unsigned i = 0; i < a.gdt_frame_count; i++)
+        c.gdt_frames[i] = a.gdt_frames[i];
+    c.gdt_ents = a.gdt_frame_count * 512;
+    c.kernel_ss = a.kernel_ss;
+    c.kernel_sp = a.kernel_sp;
+    c.ctrlreg[0] = a.fpu_ts ? kCr0Ts : 0;
+    c.ctrlreg[3] = a.cr3_kernel;
+    c.ctrlreg[1] = a.cr3_user;
+    c.ctrlreg[4] = a.cr4_guest;
+    memcpy(c.debugreg, a.debugreg, sizeof(c.debugreg));
+    c.event_callback_eip = a.event_callback;
+    c.failsafe_callback_eip = a.failsafe_callback;
+    c.syscall_callback_eip = a.syscall_callback;
+    c.vm_assist = v.domain->vm_assist;
+    c.fs_base = a.fs_base;
+    c.gs_base_kernel = a.gs_base_kernel;
+    c.gs_base_user = a.gs_base_user;
+}
 
 long pv_vcpu_initialise(Vcpu& v, uint64_t guest_context) {
     auto* c = static_cast<xen::vcpu_guest_context*>(xmalloc(sizeof(xen::vcpu_guest_context), 16));

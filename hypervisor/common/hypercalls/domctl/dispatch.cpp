@@ -25,6 +25,17 @@ constexpr Entry kEntries[] = {
     {XEN_DOMCTL_unpausedomain, Target::live, domctl::unpausedomain},
     {XEN_DOMCTL_getdomaininfo, Target::none, domctl::getdomaininfo},
     {XEN_DOMCTL_max_mem, Target::live, domctl::max_mem},
+    {XEN_DOMCTL_createdomain, Target::none, domctl::createdomain},
+    {XEN_DOMCTL_max_vcpus, Target::live, domctl::max_vcpus},
+    {XEN_DOMCTL_setvcpucontext, Target::live, domctl::setvcpucontext},
+    {XEN_DOMCTL_getvcpucontext, Target::live, domctl::getvcpucontext},
+    {XEN_DOMCTL_set_address_size, Target::live, domctl::set_address_size},
+    {XEN_DOMCTL_get_address_size, Target::live, domctl::get_address_size},
+    {XEN_DOMCTL_hypercall_init, Target::live, domctl::hypercall_init},
+    {XEN_DOMCTL_settimeoffset, Target::live, domctl::settimeoffset},
+    {XEN_DOMCTL_settscinfo, Target::live, domctl::settscinfo},
+    {XEN_DOMCTL_gettscinfo, Target::live, domctl::gettscinfo},
+    {XEN_DOMCTL_getpageframeinfo3, Target::live, domctl::getpageframeinfo3},
 };
 
 // Commands are small numbers (the gdbsx ones from 1000 are not served): index them.
@@ -54,7 +65,8 @@ long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t) {
         return -XEN_EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
         return -XEN_EACCES;
-    if (op.domain >= DOMID_FIRST_RESERVED)
+    // createdomain picks an id itself when given a reserved one.
+    if (op.domain >= DOMID_FIRST_RESERVED && op.cmd != XEN_DOMCTL_createdomain)
         return -XEN_EINVAL;
     const Entry* e = op.cmd < kTableSize ? kTable.entry[op.cmd] : nullptr;
     if (!e)

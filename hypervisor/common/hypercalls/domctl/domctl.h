@@ -2,7 +2,10 @@
 // the table in dispatch.cpp, each in the file of its concern:
 //   dispatch.cpp     the hypercall: argument, interface version, target domain, table
 //   info.cpp         what the toolstack reads about a domain (getdomaininfo)
-//   lifecycle.cpp    creating, pausing, destroying domains
+//   lifecycle.cpp    pausing, destroying domains
+//   create.cpp       creating them (createdomain, max_vcpus)
+//   vcpu_context.cpp a vCPU's register state (set/getvcpucontext)
+//   arch_setup.cpp   a new PV domain's word size, hypercall page, clocks, frame types
 //   vcpu.cpp         vCPU state and placement
 //   memory.cpp       a domain's memory limits and maps
 //   sched.cpp        scheduler parameters
@@ -42,5 +45,19 @@ long pausedomain(Call&);
 long unpausedomain(Call&);
 // memory.cpp
 long max_mem(Call&);
+// create.cpp
+long createdomain(Call&);
+long max_vcpus(Call&);
+// vcpu_context.cpp
+long setvcpucontext(Call&);
+long getvcpucontext(Call&);
+// arch_setup.cpp
+long set_address_size(Call&);
+long get_address_size(Call&);
+long hypercall_init(Call&);
+long settimeoffset(Call&);
+long settscinfo(Call&);
+long gettscinfo(Call&);
+long getpageframeinfo3(Call&);
 
 } // namespace domctl

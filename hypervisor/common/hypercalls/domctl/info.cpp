@@ -58,6 +58,8 @@ void fill_info(const Domain& d, xen_domctl_getdomaininfo& info) {
     info.nr_online_vcpus = online;
     info.max_vcpu_id = d.vcpu_count ? d.vcpu_count - 1 : XEN_INVALID_MAX_VCPU_ID;
     info.gpaddr_bits = 52;
+    info.ssidref = d.config.ssidref;
+    memcpy(info.handle, d.config.handle, sizeof(info.handle));
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "arch/traps.h"
+#include "public/arch-x86.h"
 
 struct Vcpu;
 struct Domain;
@@ -40,6 +41,13 @@ bool pv_iret_fault(TrapFrame& nested);
 // VCPUOP_initialise: v's first context, from the vcpu_guest_context at guest address
 // `guest_context` (pv/vcpu_initialise.cpp). 0 or Xen's error.
 long pv_vcpu_initialise(Vcpu& v, uint64_t guest_context);
+// XEN_DOMCTL_setvcpucontext's part (v's domain is paused): a first context as
+// VCPUOP_initialise takes it, vCPU 0's also setting the domain's vm_assist (-EINVAL for
+// unknown assists); on a vCPU that has one, only the same kernel L4 (else -EOPNOTSUPP).
+// The caller applies VGCF_online.
+long pv_vcpu_set_context(Vcpu& v, const xen::vcpu_guest_context& c);
+// XEN_DOMCTL_getvcpucontext's part: v's state as a vcpu_guest_context (v off its CPU).
+void pv_vcpu_get_context(const Vcpu& v, xen::vcpu_guest_context& c);
 // Switches between guest kernel and guest user mode (page tables, GS base).
 void pv_toggle_guest_mode(Vcpu& v);
 
