@@ -8,7 +8,8 @@
 //     under the id asked for or a free one, paused, with no memory and no vCPU online;
 //   - max_vcpus creates the vCPUs (the count createdomain fixed); the builder populates the new
 //   domain's memory
-//     (after max_mem), pins an L4 of it as the foreign domain, writes a hypercall page
+//     (after max_mem), gets unbound ports of it for dom0 (bound, then closed), sets up
+//     its grant table, pins an L4 of it as the foreign domain, writes a hypercall page
 //     into one of its frames and gives vCPU 0 a context (read back by getvcpucontext);
 //     address size, TSC mode and frame types answer as Xen;
 //   - unpaused with nothing mapped, the domain crashes (getdomaininfo: shut down,
@@ -16,6 +17,8 @@
 //     the free memory where it was, give or take the one page Xen keeps per domain.
 #include "memop_util.h"
 #include "public/domctl.h"
+#include "public/event_channel.h"
+#include "public/grant_table.h"
 #include "public/sched.h"
 #include "public/sysctl.h"
 
@@ -202,6 +205,30 @@ void life_of_a_domain() {
     dc.u.max_vcpus.max = 1;
     XT_CHECK_RC(domctl(XEN_DOMCTL_max_vcpus, 0), -XEN_EINVAL);
     XT_CHECK_RC(simple(XEN_DOMCTL_max_vcpus, 4321), -XEN_ESRCH);
+
+    // libxl's store and console ports: unbound ports of the new domain for dom0, which
+    // the back ends (xenstored, xenconsoled) bind; libxc seeds its grant table.
+    evtchn_alloc_unbound au{d, 0, 0};
+    XT_CHECK_RC(xt::event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
+    XT_CHECK(au.port > 0);
+    evtchn_bind_interdomain bi{d, au.port, 0};
+    XT_CHECK_RC(xt::event_channel_op(EVTCHNOP_bind_interdomain, &bi), 0);
+    evtchn_close cl{bi.local_port};
+    XT_CHECK_RC(xt::event_channel_op(EVTCHNOP_close, &cl), 0);
+    static uint64_t gnttab_frame;
+    gnttab_setup_table st{};
+    st.dom = d;
+    st.nr_frames = 1;
+    st.frame_list.p = reinterpret_cast<uint64_t>(&gnttab_frame);
+    XT_CHECK_RC(xt::hypercall(HYPERVISOR_grant_table_op, GNTTABOP_setup_table, xt::arg(&st), 1), 0);
+    XT_CHECK_EQ(st.status, 0);
+    XT_CHECK(gnttab_frame != 0);
+    gnttab_query_size qs{};
+    qs.dom = d;
+    XT_CHECK_RC(xt::hypercall(HYPERVISOR_grant_table_op, GNTTABOP_query_size, xt::arg(&qs), 1), 0);
+    XT_CHECK_EQ(qs.status, 0);
+    XT_CHECK_EQ(qs.nr_frames, 1);
+    XT_CHECK_EQ(qs.max_nr_frames, 64);
 
     // Address size and TSC mode.
     dc = {};
