@@ -9,9 +9,9 @@
 //   - max_vcpus creates the vCPUs (the count createdomain fixed); the builder populates the new
 //   domain's memory
 //     (after max_mem), gets unbound ports of it for dom0 (bound, then closed), sets up
-//     its grant table, pins an L4 of it as the foreign domain, writes a hypercall page
-//     into one of its frames and gives vCPU 0 a context (read back by getvcpucontext);
-//     address size, TSC mode and frame types answer as Xen;
+//     its grant table and its memory map, pins an L4 of it as the foreign domain, writes a
+//     hypercall page into one of its frames and gives vCPU 0 a context (read back by
+//     getvcpucontext); address size, TSC mode and frame types answer as Xen;
 //   - unpaused with nothing mapped, the domain crashes (getdomaininfo: shut down,
 //     reason crash); destroyed, it disappears, and a second domain's whole life leaves
 //     the free memory where it was, give or take the one page Xen keeps per domain.
@@ -265,6 +265,22 @@ void life_of_a_domain() {
     XT_CHECK_EQ(xt::memory_op(XENMEM_maximum_reservation, &target), 8);
     uint64_t extra = 8;
     XT_CHECK_RC(memop::reservation(XENMEM_populate_physmap, &extra, 1, 0, 0, d), 0);
+
+    // Its memory map (libxl's xc_domain_set_memmap_limit): at most E820MAX entries.
+    static e820entry e820[1] = {{0, 8 * 4096, E820_RAM}};
+    xen_foreign_memory_map fm{};
+    fm.domid = d;
+    fm.map.nr_entries = 1025;
+    fm.map.buffer.p = reinterpret_cast<uint64_t>(e820);
+    XT_CHECK_RC(xt::memory_op(XENMEM_set_memory_map, &fm), -XEN_EINVAL);
+    fm.map.nr_entries = 1;
+    fm.map.buffer.p = 0x1000;
+    XT_CHECK_RC(xt::memory_op(XENMEM_set_memory_map, &fm), -XEN_EFAULT);
+    fm.domid = 4321;
+    XT_CHECK_RC(xt::memory_op(XENMEM_set_memory_map, &fm), -XEN_ESRCH);
+    fm.domid = d;
+    fm.map.buffer.p = reinterpret_cast<uint64_t>(e820);
+    XT_CHECK_RC(xt::memory_op(XENMEM_set_memory_map, &fm), 0);
 
     // frames[0] becomes its L4 (pinned as the foreign domain's), frames[1] its hypercall page.
     mmuext_op pin{};

@@ -61,6 +61,8 @@ void free_structures(Domain* d) {
         xfree(d->vcpus[i]);
     if (d->shared_info)
         memory::free_pages(d->shared_info, 0);
+    if (d->e820)
+        xfree(d->e820);
     xfree(d);
 }
 

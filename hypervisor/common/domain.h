@@ -14,6 +14,9 @@
 constexpr unsigned kMaxVcpusPerDomain = 32; // the legacy shared_info vcpu_info slots
 
 struct Domain;
+namespace xen {
+struct e820entry;
+}
 
 struct Vcpu {
     unsigned id;
@@ -86,6 +89,11 @@ struct Domain {
     lib::SpinLock page_lock; // pages owned and their counts
     uint64_t tot_pages;
     uint64_t max_pages;
+
+    // The pseudo-physical map XENMEM_set_memory_map gave it (none: nr_e820 == 0).
+    lib::SpinLock e820_lock;
+    xen::e820entry* e820;
+    uint32_t nr_e820;
 
     xen::shared_info* shared_info;
     uint64_t shared_info_mfn;

@@ -5,13 +5,14 @@
 // Here: the dispatch, the queries (maximum_ram_page, current/maximum_reservation,
 // maximum_gpfn, machphys_mapping) and the memory maps. The sub-ops that move frames are
 // in memory_op_reservation.cpp and memory_op_exchange.cpp, the physmap ones in
-// memory_op_physmap.cpp, the M2P frame lists in memory_op_machphys.cpp.
+// memory_op_physmap.cpp, the M2P frame lists in memory_op_machphys.cpp, a domain's own
+// memory map in memory_op_memmap.cpp.
 #include "common/hypercalls/memory_op.h"
+#include "arch/pv_mm.h"
 #include "common/bootinfo.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
 #include "common/hypercalls/hypercall_util.h"
-#include "arch/pv_mm.h"
 #include "common/memory/machine_map.h"
 #include "common/memory/page_info.h"
 #include "public/errno.h"
@@ -129,16 +130,10 @@ long do_memory_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
     // The architecture's sub-ops are matched on the whole cmd: extent bits make them
     // unknown.
     switch (cmd) {
-    case xen::XENMEM_memory_map: {
-        xen::xen_memory_map map;
-        if (arch::copy_from_guest(&map, arg, sizeof(map)))
-            return -xen::XEN_EFAULT;
-        // A domain has a pseudo-physical memory map only once the toolstack gives it one
-        // (XENMEM_set_memory_map); the initial PV domain never has one, and Xen answers
-        // -ENOSYS so that the kernel builds its map from start_info's nr_pages (dom0
-        // asks for the machine map instead).
-        return -xen::XEN_ENOSYS;
-    }
+    case xen::XENMEM_memory_map:
+        return memop::memory_map(arg, self);
+    case xen::XENMEM_set_memory_map:
+        return memop::set_memory_map(arg, self);
     case xen::XENMEM_machine_memory_map:
         return machine_memory_map(arg, self);
     case xen::XENMEM_machphys_mfn_list:

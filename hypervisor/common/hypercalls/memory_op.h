@@ -31,6 +31,10 @@ long exchange(uint64_t arg, Domain& self);
 long add_to_physmap(uint64_t start_extent, uint64_t arg, Domain& self);
 long add_to_physmap_batch(uint64_t start_extent, uint64_t arg, Domain& self);
 long remove_from_physmap(uint64_t start_extent, uint64_t arg, Domain& self);
+// XENMEM_set_memory_map (a domain's E820, from the toolstack) and XENMEM_memory_map
+// (the caller's own).
+long set_memory_map(uint64_t arg, Domain& self);
+long memory_map(uint64_t arg, Domain& self);
 // XENMEM_machphys_mfn_list / machphys_compat_mfn_list.
 long machphys_mfn_list(uint64_t arg);
 long machphys_compat_mfn_list(uint64_t arg);
