@@ -189,6 +189,11 @@ void life_of_a_domain() {
     XT_CHECK_EQ(i.handle[3], 0xa3);
     dc = {};
     XT_CHECK_RC(domctl(XEN_DOMCTL_setvcpucontext, d), -XEN_EINVAL);
+    for (unsigned k = 0; k < 16; k++)
+        dc.u.setdomainhandle.handle[k] = static_cast<uint8_t>(0x50 + k);
+    XT_CHECK_RC(domctl(XEN_DOMCTL_setdomainhandle, d), 0);
+    XT_CHECK_RC(simple(XEN_DOMCTL_getdomaininfo, d), 0);
+    XT_CHECK_EQ(dc.u.getdomaininfo.handle[15], 0x5f);
 
     // max_vcpus creates the number createdomain set (and no other); never on oneself.
     dc = {};

@@ -1,5 +1,5 @@
-// XEN_DOMCTL_createdomain and XEN_DOMCTL_max_vcpus: a new, empty PV domain for the
-// toolstack's builder (libxc) to fill: no memory, its vCPUs down, paused once by the
+// XEN_DOMCTL_createdomain, XEN_DOMCTL_max_vcpus and XEN_DOMCTL_setdomainhandle: a new, empty PV
+// domain for the toolstack's builder (libxc) to fill: no memory, its vCPUs down, paused once by the
 // toolstack (XEN_DOMINF_paused until libxl unpauses it), as Xen 4.17's domain_create
 // leaves it. The configuration is checked in Xen's order, with Xen's errors.
 #include "common/console.h"
@@ -148,6 +148,12 @@ long createdomain(Call& c) {
              d->max_vcpus == 1 ? "" : "s");
     c.op.domain = d->domid;
     c.copyback = true;
+    return 0;
+}
+
+long setdomainhandle(Call& c) {
+    // The toolstack's UUID for the domain (libxl renews it on a soft reset).
+    memcpy(c.target->config.handle, c.op.u.setdomainhandle.handle, sizeof(c.target->config.handle));
     return 0;
 }
 

@@ -27,6 +27,7 @@ constexpr Entry kEntries[] = {
     {XEN_DOMCTL_max_mem, Target::live, domctl::max_mem},
     {XEN_DOMCTL_createdomain, Target::none, domctl::createdomain},
     {XEN_DOMCTL_max_vcpus, Target::live, domctl::max_vcpus},
+    {XEN_DOMCTL_setdomainhandle, Target::live, domctl::setdomainhandle},
     {XEN_DOMCTL_setvcpucontext, Target::live, domctl::setvcpucontext},
     {XEN_DOMCTL_getvcpucontext, Target::live, domctl::getvcpucontext},
     {XEN_DOMCTL_set_address_size, Target::live, domctl::set_address_size},

@@ -3,7 +3,7 @@
 //   dispatch.cpp     the hypercall: argument, interface version, target domain, table
 //   info.cpp         what the toolstack reads about a domain (getdomaininfo)
 //   lifecycle.cpp    pausing, destroying domains
-//   create.cpp       creating them (createdomain, max_vcpus)
+//   create.cpp       creating them (createdomain, max_vcpus, setdomainhandle)
 //   vcpu_context.cpp a vCPU's register state (set/getvcpucontext)
 //   arch_setup.cpp   a new PV domain's word size, hypercall page, clocks, frame types
 //   vcpu.cpp         vCPU state and placement
@@ -48,6 +48,7 @@ long max_mem(Call&);
 // create.cpp
 long createdomain(Call&);
 long max_vcpus(Call&);
+long setdomainhandle(Call&);
 // vcpu_context.cpp
 long setvcpucontext(Call&);
 long getvcpucontext(Call&);
