@@ -12,7 +12,11 @@ constinit Console the_console;
 
 } // namespace
 
-void Console::emit_locked(const char* text, size_t len) {
+void Console::emit_locked(const char* text, size_t len, bool record) {
+    for (size_t i = 0; record && i < len; i++)
+        ring_[ring_prod_++ & (kRingSize - 1)] = text[i];
+    if (ring_prod_ - ring_cons_ > kRingSize)
+        ring_cons_ = ring_prod_ - kRingSize; // the oldest bytes are overwritten
     if (sink_count_ == 0) {
         size_t room = kEarlyBufferSize - early_len_;
         size_t n = len < room ? len : room;
@@ -75,17 +79,76 @@ void Console::write(const char* text, size_t len) {
         at_line_start_ = text[len - 1] == '\n';
 }
 
+// As Xen's read_console_ring: the copy runs without the lock (text written meanwhile
+// may overwrite what is being copied, as on Xen); an incremental index outside the
+// ring's contents reads from its start.
+int Console::read_ring(RingRead& r, RingCopyFn copy, void* ctx) {
+    uint32_t c, p;
+    {
+        lib::LockGuard guard(lock_);
+        c = ring_cons_;
+        p = ring_prod_;
+    }
+    if (r.incremental && (c <= p ? c < r.index && r.index <= p : c < r.index || r.index <= p))
+        c = r.index;
+    uint32_t done = 0;
+    while (c != p && done < r.count) {
+        uint32_t at = c & (kRingSize - 1);
+        uint32_t len = p - c;
+        if (at + len > kRingSize)
+            len = kRingSize - at;
+        if (len > r.count - done)
+            len = r.count - done;
+        if (!copy(ctx, done, ring_ + at, len))
+            return -1;
+        done += len;
+        c += len;
+    }
+    if (r.clear) {
+        lib::LockGuard guard(lock_);
+        ring_cons_ = p - c > kRingSize ? p - kRingSize : c;
+    }
+    r.count = done;
+    r.index = c;
+    return 0;
+}
+
+void Console::write_unrecorded(const char* text, size_t len) {
+    lib::LockGuard guard(lock_);
+    emit_locked(text, len, false);
+    if (len)
+        at_line_start_ = text[len - 1] == '\n';
+}
+
 void Console::force_unlock() {
     if (lock_.is_locked())
         lock_.unlock();
 }
 
-void add_sink(SinkFn sink) { the_console.add_sink(sink); }
-void set_level(LogLevel level) { the_console.set_level(level); }
-LogLevel level() { return the_console.level(); }
-void vlog(LogLevel level, const char* fmt, va_list args) { the_console.vlog(level, fmt, args); }
-void write(const char* text, size_t len) { the_console.write(text, len); }
-void force_unlock() { the_console.force_unlock(); }
+void add_sink(SinkFn sink) {
+    the_console.add_sink(sink);
+}
+void set_level(LogLevel level) {
+    the_console.set_level(level);
+}
+LogLevel level() {
+    return the_console.level();
+}
+void vlog(LogLevel level, const char* fmt, va_list args) {
+    the_console.vlog(level, fmt, args);
+}
+void write(const char* text, size_t len) {
+    the_console.write(text, len);
+}
+void write_unrecorded(const char* text, size_t len) {
+    the_console.write_unrecorded(text, len);
+}
+void force_unlock() {
+    the_console.force_unlock();
+}
+int read_ring(RingRead& r, RingCopyFn copy, void* ctx) {
+    return the_console.read_ring(r, copy, ctx);
+}
 
 void printf(const char* fmt, ...) {
     char buf[512];

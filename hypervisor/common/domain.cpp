@@ -87,6 +87,13 @@ void free_domain(grace::Deferred* later) {
     free_structures(d);
 }
 
+// VIRQ_DOM_EXC to the initial domain (xenstored's @releaseDomain watch), as Xen sends it:
+// when a domain has shut down, when it is dead, and when it is gone.
+void notify_domain_change() {
+    if (Domain* d0 = initial_domain)
+        evtchn::send_global_virq(*d0, xen::VIRQ_DOM_EXC);
+}
+
 // The last reference to a dead domain is gone: its id is free at once, its structures
 // once no CPU can still be using a pointer to it found before.
 void domain_put(Domain& d) {
@@ -95,6 +102,7 @@ void domain_put(Domain& d) {
     unregister_domain(&d);
     log_info("d%u: gone", d.domid);
     grace::call_after_grace_period(&d.free_later, free_domain);
+    notify_domain_change();
 }
 
 } // namespace
@@ -195,6 +203,7 @@ void domain_kill(Domain& d) {
     log_info("d%u: dead, %lu pages still referenced", d.domid,
              __atomic_load_n(&d.tot_pages, __ATOMIC_RELAXED));
     __atomic_store_n(&d.life, DomainLife::dead, __ATOMIC_RELEASE);
+    notify_domain_change();
     domain_put(d); // its own
 }
 
@@ -300,6 +309,7 @@ void domain_shutdown(Domain& d, unsigned reason) {
     d.shutting_down_paused = true;
     for (unsigned i = 0; i < d.vcpu_count; i++)
         vcpu_pause(d.vcpus[i]); // off their CPUs until the domain is destroyed
+    notify_domain_change();
 }
 
 void domain_crash(Domain& d, const char* why) {

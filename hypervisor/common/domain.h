@@ -49,6 +49,11 @@ struct Vcpu {
     uint32_t poll_port; // the one port polled, or 0 for any
 
     VcpuSched sched;
+    // XEN_DOMCTL_setvcpuaffinity: the CPUs (bit i: CPU i) left out of its hard and soft
+    // affinity, so that a new vCPU (all zero) has every CPU in both, as on Xen. Stored
+    // and reported; the scheduler does not move vCPUs by them yet.
+    uint64_t hard_affinity_excluded[arch::kMaxCpus / 64];
+    uint64_t soft_affinity_excluded[arch::kMaxCpus / 64];
 };
 
 // A domain's life, as Xen's is_dying: XEN_DOMCTL_destroydomain makes it dying while it
@@ -108,6 +113,10 @@ struct Domain {
     bool shutting_down_paused; // its vCPUs have been paused for the shutdown
     unsigned toolstack_pauses; // XEN_DOMCTL_pausedomain minus unpausedomain
     unsigned shutdown_reason;
+    // XEN_DOMCTL_scheduler_op's credit2 parameters, stored and reported (the scheduler
+    // does not weigh or cap yet). A weight of 0 stands for credit2's default.
+    uint16_t sched_weight;
+    uint16_t sched_cap; // percent of one CPU, 0: uncapped
     ArchDomain arch;
 };
 

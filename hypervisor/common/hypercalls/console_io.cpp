@@ -72,8 +72,8 @@ LineBuffer* line_for(uint16_t domid) {
 
 void flush_line(LineBuffer& l) {
     char out[kLineMax + 16];
-    size_t n = lib::format(out, sizeof(out), "(d%u) %.*s\n", l.domid, static_cast<int>(l.len),
-                           l.text);
+    size_t n =
+        lib::format(out, sizeof(out), "(d%u) %.*s\n", l.domid, static_cast<int>(l.len), l.text);
     console::write(out, n < sizeof(out) ? n : sizeof(out) - 1);
     l.len = 0;
 }
@@ -111,7 +111,7 @@ long console_write(Domain& d, uint32_t count, uint64_t buffer) {
         if (arch::copy_from_guest(chunk, buffer, n))
             return -xen::XEN_EFAULT; // what came before is already out
         if (d.privileged)
-            console::write(chunk, n);
+            console::write_unrecorded(chunk, n); // not in the ring, as Xen's default
         else
             write_prefixed(d.domid, chunk, n);
         buffer += n;

@@ -18,6 +18,13 @@ struct VcpuSched {
 
 constexpr uint64_t kTimeSliceNs = 30'000'000;
 
+// What the toolstack is told (XEN_SYSCTL_sched_id, cpupool and scheduler_op): Xen 4.17's
+// default scheduler, credit2 (XEN_SCHEDULER_CREDIT2), with its default domain weight and
+// rate limit. The parameters are kept and reported; the policy above does not use them.
+constexpr uint32_t kSchedulerId = 6;
+constexpr uint16_t kCredit2DefaultWeight = 256;
+constexpr uint32_t kCredit2DefaultRatelimitUs = 1000;
+
 void sched_init();
 // Places a new vCPU on a physical CPU; it starts down and unpaused.
 void sched_add_vcpu(Vcpu* v);
@@ -38,3 +45,8 @@ void sched_yield_current();
 Vcpu* sched_pick(Vcpu* current);
 // Whether this CPU has anything to run or a decision to make.
 bool sched_work_pending();
+// This CPU starts and stops waiting with nothing to run; the nanoseconds a CPU has
+// spent so (XEN_SYSCTL_getcpuinfo's idle time).
+void sched_idle_enter();
+void sched_idle_exit();
+uint64_t sched_idle_time(unsigned cpu);

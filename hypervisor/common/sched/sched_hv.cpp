@@ -17,6 +17,10 @@ struct RunQueue {
     unsigned load; // vCPUs placed here
     volatile bool need_resched;
     Timer slice;
+    // Time with nothing to run (Xen's idle vCPU running): the total of past stints and
+    // the start of the current one (0 while busy).
+    uint64_t idle_total;
+    uint64_t idle_since;
 };
 constinit RunQueue runqueues[arch::kMaxCpus] = {};
 
@@ -156,6 +160,29 @@ void sched_block_current() {
 
 void sched_yield_current() {
     runqueues[arch::this_cpu_id()].need_resched = true;
+}
+
+void sched_idle_enter() {
+    RunQueue& rq = runqueues[arch::this_cpu_id()];
+    __atomic_store_n(&rq.idle_since, system_time(), __ATOMIC_RELEASE);
+}
+
+void sched_idle_exit() {
+    RunQueue& rq = runqueues[arch::this_cpu_id()];
+    uint64_t since = __atomic_exchange_n(&rq.idle_since, 0, __ATOMIC_ACQ_REL);
+    if (since)
+        __atomic_add_fetch(&rq.idle_total, system_time() - since, __ATOMIC_RELEASE);
+}
+
+uint64_t sched_idle_time(unsigned cpu) {
+    if (cpu >= arch::kMaxCpus)
+        return 0;
+    const RunQueue& rq = runqueues[cpu];
+    // Read the start first: a stint that ends meanwhile is counted at most once less.
+    uint64_t since = __atomic_load_n(&rq.idle_since, __ATOMIC_ACQUIRE);
+    uint64_t total = __atomic_load_n(&rq.idle_total, __ATOMIC_ACQUIRE);
+    uint64_t now = system_time();
+    return total + (since && now > since ? now - since : 0);
 }
 
 bool sched_work_pending() {

@@ -320,6 +320,61 @@ struct xen_domctl_getpageframeinfo3 {
 static_assert(sizeof(xen_domctl_getpageframeinfo3) == 16);
 
 // ---------------------------------------------------------------------------------------
+// Placement and scheduling of a domain's vCPUs.
+
+// XEN_DOMCTL_setvcpuaffinity / getvcpuaffinity: which physical CPUs a vCPU may run on
+// (hard) and prefers (soft). set writes back the effective masks.
+inline constexpr uint32_t XEN_VCPUAFFINITY_HARD = 1u << 0;
+inline constexpr uint32_t XEN_VCPUAFFINITY_SOFT = 1u << 1;
+inline constexpr uint32_t XEN_VCPUAFFINITY_FORCE = 1u << 2; // undo SCHEDOP_pin_override
+
+struct xen_domctl_vcpuaffinity {
+    uint32_t vcpu;
+    uint32_t flags; // XEN_VCPUAFFINITY_*
+    xenctl_bitmap cpumap_hard;
+    xenctl_bitmap cpumap_soft;
+};
+static_assert(sizeof(xen_domctl_vcpuaffinity) == 40);
+static_assert(offsetof(xen_domctl_vcpuaffinity, cpumap_hard) == 8 &&
+              offsetof(xen_domctl_vcpuaffinity, cpumap_soft) == 24);
+
+// XEN_DOMCTL_scheduler_op: a domain's parameters in its scheduler (sched_id must be the
+// scheduler its pool runs).
+inline constexpr uint32_t XEN_DOMCTL_SCHEDOP_putinfo = 0;
+inline constexpr uint32_t XEN_DOMCTL_SCHEDOP_getinfo = 1;
+inline constexpr uint32_t XEN_DOMCTL_SCHEDOP_putvcpuinfo = 2;
+inline constexpr uint32_t XEN_DOMCTL_SCHEDOP_getvcpuinfo = 3;
+
+struct xen_domctl_sched_credit {
+    uint16_t weight;
+    uint16_t cap;
+};
+struct xen_domctl_sched_credit2 {
+    uint16_t weight; // 0 on put: unchanged
+    uint16_t cap;    // percent of one CPU, 0: none
+};
+struct xen_domctl_sched_rtds {
+    uint32_t period;
+    uint32_t budget;
+    uint32_t flags;
+};
+struct xen_domctl_scheduler_op {
+    uint32_t sched_id; // XEN_SCHEDULER_*
+    uint32_t cmd;      // XEN_DOMCTL_SCHEDOP_*
+    union {
+        xen_domctl_sched_credit credit;
+        xen_domctl_sched_credit2 credit2;
+        xen_domctl_sched_rtds rtds;
+        struct {
+            guest_handle<void> vcpus; // per-vCPU parameters (schedulers that have them)
+            uint32_t nr_vcpus;
+            uint32_t padding;
+        } v;
+    } u;
+};
+static_assert(sizeof(xen_domctl_scheduler_op) == 24 && offsetof(xen_domctl_scheduler_op, u) == 8);
+
+// ---------------------------------------------------------------------------------------
 // The call itself. destroydomain, pausedomain, unpausedomain and resumedomain carry no
 // payload: the domain id is all.
 
@@ -344,6 +399,8 @@ struct xen_domctl {
         xen_domctl_ioport_permission ioport_permission;
         xen_domctl_tsc_info tsc_info;
         xen_domctl_getpageframeinfo3 getpageframeinfo3;
+        xen_domctl_vcpuaffinity vcpuaffinity;
+        xen_domctl_scheduler_op scheduler_op;
         uint8_t pad[128];
     } u;
 };

@@ -127,6 +127,126 @@ static_assert(offsetof(xen_sysctl_getdomaininfolist, max_domains) == 4 &&
               offsetof(xen_sysctl_getdomaininfolist, buffer) == 8 &&
               offsetof(xen_sysctl_getdomaininfolist, num_domains) == 16);
 
+// XEN_SYSCTL_debug_keys: run the hypervisor's debug-key handlers for these keys.
+struct xen_sysctl_debug_keys {
+    guest_handle<const char> keys;
+    uint32_t nr_keys;
+};
+static_assert(sizeof(xen_sysctl_debug_keys) == 16);
+
+// XEN_SYSCTL_getcpuinfo: each physical CPU's idle time (ns), up to max_cpus of them.
+struct xen_sysctl_cpuinfo {
+    uint64_t idletime;
+};
+struct xen_sysctl_getcpuinfo {
+    uint32_t max_cpus; // in
+    guest_handle<xen_sysctl_cpuinfo> info;
+    uint32_t nr_cpus; // out
+};
+static_assert(sizeof(xen_sysctl_getcpuinfo) == 24 && offsetof(xen_sysctl_getcpuinfo, info) == 8 &&
+              offsetof(xen_sysctl_getcpuinfo, nr_cpus) == 16);
+
+// XEN_SYSCTL_cputopoinfo: core, socket and node of each present CPU. With a null
+// handle only num_cpus (the count there is) is written back.
+inline constexpr uint32_t XEN_INVALID_CORE_ID = ~0u;
+inline constexpr uint32_t XEN_INVALID_SOCKET_ID = ~0u;
+inline constexpr uint32_t XEN_INVALID_NODE_ID = ~0u;
+
+struct xen_sysctl_cputopo {
+    uint32_t core;
+    uint32_t socket;
+    uint32_t node;
+};
+static_assert(sizeof(xen_sysctl_cputopo) == 12);
+struct xen_sysctl_cputopoinfo {
+    uint32_t num_cpus;
+    guest_handle<xen_sysctl_cputopo> cputopo;
+};
+static_assert(sizeof(xen_sysctl_cputopoinfo) == 16);
+
+// XEN_SYSCTL_numainfo: each node's memory and the node distance matrix (either handle
+// may be null; both null: only num_nodes).
+inline constexpr uint32_t XEN_INVALID_MEM_SZ = ~0u;
+inline constexpr uint32_t XEN_INVALID_NODE_DIST = ~0u;
+
+struct xen_sysctl_meminfo {
+    uint64_t memsize;
+    uint64_t memfree;
+};
+struct xen_sysctl_numainfo {
+    uint32_t num_nodes;
+    guest_handle<xen_sysctl_meminfo> meminfo;
+    guest_handle<uint32_t> distance; // num_nodes x num_nodes
+};
+static_assert(sizeof(xen_sysctl_numainfo) == 24 && offsetof(xen_sysctl_numainfo, meminfo) == 8);
+
+// XEN_SYSCTL_cpupool_op.
+inline constexpr uint32_t XEN_SYSCTL_CPUPOOL_OP_CREATE = 1;
+inline constexpr uint32_t XEN_SYSCTL_CPUPOOL_OP_DESTROY = 2;
+inline constexpr uint32_t XEN_SYSCTL_CPUPOOL_OP_INFO = 3; // the first pool >= cpupool_id
+inline constexpr uint32_t XEN_SYSCTL_CPUPOOL_OP_ADDCPU = 4;
+inline constexpr uint32_t XEN_SYSCTL_CPUPOOL_OP_RMCPU = 5;
+inline constexpr uint32_t XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN = 6;
+inline constexpr uint32_t XEN_SYSCTL_CPUPOOL_OP_FREEINFO = 7; // CPUs in no pool
+inline constexpr uint32_t XEN_SYSCTL_CPUPOOL_PAR_ANY = 0xffffffff;
+
+struct xen_sysctl_cpupool_op {
+    uint32_t op;
+    uint32_t cpupool_id;
+    uint32_t sched_id;
+    uint32_t domid;
+    uint32_t cpu;
+    uint32_t n_dom;
+    xenctl_bitmap cpumap;
+};
+static_assert(sizeof(xen_sysctl_cpupool_op) == 40 && offsetof(xen_sysctl_cpupool_op, cpumap) == 24);
+
+// XEN_SYSCTL_scheduler_op: a pool's scheduler-wide parameters.
+inline constexpr uint32_t XEN_SYSCTL_SCHEDOP_putinfo = 0;
+inline constexpr uint32_t XEN_SYSCTL_SCHEDOP_getinfo = 1;
+inline constexpr uint32_t XEN_SYSCTL_SCHED_RATELIMIT_MAX = 500000;
+inline constexpr uint32_t XEN_SYSCTL_SCHED_RATELIMIT_MIN = 100;
+
+struct xen_sysctl_credit_schedule {
+    uint32_t tslice_ms;
+    uint32_t ratelimit_us;
+    uint32_t vcpu_migr_delay_us;
+};
+struct xen_sysctl_credit2_schedule {
+    uint32_t ratelimit_us;
+};
+struct xen_sysctl_scheduler_op {
+    uint32_t cpupool_id;
+    uint32_t sched_id; // XEN_SCHEDULER_*
+    uint32_t cmd;      // XEN_SYSCTL_SCHEDOP_*
+    union {
+        guest_handle<void> sched_arinc653; // its schedule
+        xen_sysctl_credit_schedule sched_credit;
+        xen_sysctl_credit2_schedule sched_credit2;
+    } u;
+};
+static_assert(sizeof(xen_sysctl_scheduler_op) == 32 && offsetof(xen_sysctl_scheduler_op, u) == 16);
+
+// XEN_SYSCTL_get_cpu_featureset: one of the feature sets as an array of 32-bit words.
+struct xen_sysctl_cpu_featureset {
+    uint32_t index;       // XEN_SYSCTL_cpu_featureset_*
+    uint32_t nr_features; // in: words in features; out: written (or the maximum, null handle)
+    guest_handle<uint32_t> features;
+};
+static_assert(sizeof(xen_sysctl_cpu_featureset) == 16);
+
+// XEN_SYSCTL_get_cpu_policy: one of the CPUID/MSR policies, as leaves and MSRs.
+struct xen_sysctl_cpu_policy {
+    uint32_t index;     // XEN_SYSCTL_cpu_policy_*
+    uint32_t nr_leaves; // in: room; out: written (or the maximum, null handle)
+    uint32_t nr_msrs;   // in: room; out: written (or the maximum, null handle)
+    uint32_t _rsvd;     // must be zero
+    guest_handle<xen_cpuid_leaf> leaves;
+    guest_handle<xen_msr_entry> msrs;
+};
+static_assert(sizeof(xen_sysctl_cpu_policy) == 32 && offsetof(xen_sysctl_cpu_policy, leaves) == 16 &&
+              offsetof(xen_sysctl_cpu_policy, msrs) == 24);
+
 struct xen_sysctl {
     uint32_t cmd;               // XEN_SYSCTL_*
     uint32_t interface_version; // XEN_SYSCTL_INTERFACE_VERSION
@@ -135,6 +255,14 @@ struct xen_sysctl {
         xen_sysctl_physinfo physinfo;
         xen_sysctl_sched_id sched_id;
         xen_sysctl_getdomaininfolist getdomaininfolist;
+        xen_sysctl_debug_keys debug_keys;
+        xen_sysctl_getcpuinfo getcpuinfo;
+        xen_sysctl_cputopoinfo cputopoinfo;
+        xen_sysctl_numainfo numainfo;
+        xen_sysctl_cpupool_op cpupool_op;
+        xen_sysctl_scheduler_op scheduler_op;
+        xen_sysctl_cpu_featureset cpu_featureset;
+        xen_sysctl_cpu_policy cpu_policy;
         uint8_t pad[128];
     } u;
 };

@@ -55,10 +55,12 @@ void pv_cpu_init() {
         // vCPU's page tables: their frames may be freed meanwhile (a dead domain's).
         set_current_vcpu(nullptr);
         write_cr3(paging_boot_root());
+        sched_idle_enter();
         while (!sched_work_pending()) {
             safe_halt();
             irq_disable();
         }
+        sched_idle_exit();
     }
     pv_deliver_events(f, *current_vcpu());
 }

@@ -37,6 +37,10 @@ constexpr Entry kEntries[] = {
     {XEN_DOMCTL_settscinfo, Target::live, domctl::settscinfo},
     {XEN_DOMCTL_gettscinfo, Target::live, domctl::gettscinfo},
     {XEN_DOMCTL_getpageframeinfo3, Target::live, domctl::getpageframeinfo3},
+    {XEN_DOMCTL_getvcpuinfo, Target::any, domctl::getvcpuinfo},
+    {XEN_DOMCTL_setvcpuaffinity, Target::any, domctl::vcpuaffinity},
+    {XEN_DOMCTL_getvcpuaffinity, Target::any, domctl::vcpuaffinity},
+    {XEN_DOMCTL_scheduler_op, Target::any, domctl::scheduler_op},
 };
 
 // Commands are small numbers (the gdbsx ones from 1000 are not served): index them.
@@ -57,31 +61,33 @@ constexpr Table kTable = build_table();
 
 } // namespace
 
+// Xen 4.17's order: the argument (-EFAULT), its interface version (-EACCES), the target
+// domain (-ESRCH: ids are exact, DOMID_SELF names nobody), then the caller's right
+// (-EPERM: the control domain only, with the default XSM policy); an unknown command is
+// -ENOSYS after all of these. A handler that set copyback has op written back whatever
+// it answered.
 long do_domctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t) {
-    Vcpu* self = current_vcpu();
-    if (!self->domain->privileged)
-        return -XEN_EPERM;
+    Domain& self = *current_vcpu()->domain;
     xen_domctl op;
     if (arch::copy_from_guest(&op, arg, sizeof(op)))
         return -XEN_EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
         return -XEN_EACCES;
-    // createdomain picks an id itself when given a reserved one.
-    if (op.domain >= DOMID_FIRST_RESERVED && op.cmd != XEN_DOMCTL_createdomain)
-        return -XEN_EINVAL;
     const Entry* e = op.cmd < kTableSize ? kTable.entry[op.cmd] : nullptr;
-    if (!e)
-        return -XEN_ENOSYS;
-
-    domctl::Call call{op, *self->domain, nullptr, false};
-    if (e->target != Target::none) {
+    Target target = e ? e->target : Target::any;
+    domctl::Call call{op, self, nullptr, false};
+    if (target != Target::none) {
         call.target =
-            e->target == Target::live ? domain_lookup(op.domain) : domain_lookup_any(op.domain);
+            target == Target::live ? domain_lookup(op.domain) : domain_lookup_any(op.domain);
         if (!call.target)
             return -XEN_ESRCH;
     }
+    if (!self.privileged)
+        return -XEN_EPERM;
+    if (!e)
+        return -XEN_ENOSYS;
     long rc = e->fn(call);
-    if (rc == 0 && call.copyback && arch::copy_to_guest(arg, &op, sizeof(op)))
+    if (call.copyback && arch::copy_to_guest(arg, &op, sizeof(op)))
         return -XEN_EFAULT;
     return rc;
 }

@@ -14,13 +14,15 @@
 #include <stdint.h>
 
 #include "common/domain.h"
+#include "common/timer.h"
 #include "public/domctl.h"
+#include "public/vcpu.h"
 
 namespace domctl {
 
 // One domctl as its handler sees it: the caller's copy of the argument, the caller's
-// domain and the target domain (nullptr for commands without one). A handler that set
-// copyback has op written back to the guest after it returns 0.
+// domain and the target domain (nullptr for commands without one). A handler that sets
+// copyback has op written back to the guest whatever it returns (Xen's copyback).
 struct Call {
     xen::xen_domctl& op;
     Domain& self;
@@ -36,6 +38,18 @@ enum class Target {
 };
 
 using Handler = long (*)(Call&);
+
+// Nanoseconds v has run, its current stint included (Xen's vcpu_runstate_get).
+inline uint64_t running_time(const Vcpu& v) {
+    xen::vcpu_runstate_info rs = v.runstate;
+    uint64_t t = rs.time[xen::RUNSTATE_running];
+    if (rs.state == xen::RUNSTATE_running)
+        t += system_time() - rs.state_entry_time;
+    return t;
+}
+
+// The Xen info record of a domain (getdomaininfo, and sysctl getdomaininfolist).
+void fill_domaininfo(const Domain& d, xen::xen_domctl_getdomaininfo& info);
 
 // info.cpp
 long getdomaininfo(Call&);
@@ -60,5 +74,10 @@ long settimeoffset(Call&);
 long settscinfo(Call&);
 long gettscinfo(Call&);
 long getpageframeinfo3(Call&);
+// vcpu.cpp
+long getvcpuinfo(Call&);
+long vcpuaffinity(Call&); // get and set
+// sched.cpp
+long scheduler_op(Call&);
 
 } // namespace domctl

@@ -41,7 +41,11 @@ uint32_t domain_flags(const Domain& d) {
     return flags | code << XEN_DOMINF_shutdownshift;
 }
 
-void fill_info(const Domain& d, xen_domctl_getdomaininfo& info) {
+} // namespace
+
+namespace domctl {
+
+void fill_domaininfo(const Domain& d, xen_domctl_getdomaininfo& info) {
     memset(&info, 0, sizeof(info));
     info.domain = d.domid;
     info.flags = domain_flags(d);
@@ -51,7 +55,7 @@ void fill_info(const Domain& d, xen_domctl_getdomaininfo& info) {
     uint64_t cpu_time = 0;
     unsigned online = 0;
     for (unsigned i = 0; i < d.vcpu_count; i++) {
-        cpu_time += d.vcpus[i]->runstate.time[RUNSTATE_running];
+        cpu_time += running_time(*d.vcpus[i]);
         online += !d.vcpus[i]->sched.down;
     }
     info.cpu_time = cpu_time;
@@ -60,17 +64,19 @@ void fill_info(const Domain& d, xen_domctl_getdomaininfo& info) {
     info.gpaddr_bits = 52;
     info.ssidref = d.config.ssidref;
     memcpy(info.handle, d.config.handle, sizeof(info.handle));
+    info.cpupool = 0; // Pool-0, the only one
 }
 
-} // namespace
-
-namespace domctl {
-
+// As Xen 4.17: the first listed domain (live or dying) whose id is at least the one
+// asked for, so that a toolstack can walk the list; its id comes back in op.domain.
 long getdomaininfo(Call& c) {
-    Domain* d = domain_lookup_any(c.op.domain); // a dying domain is listed too
+    if (c.op.domain >= DOMID_FIRST_RESERVED)
+        return -XEN_EINVAL;
+    Domain* d = domain_next(c.op.domain);
     if (!d)
         return -XEN_ESRCH;
-    fill_info(*d, c.op.u.getdomaininfo);
+    fill_domaininfo(*d, c.op.u.getdomaininfo);
+    c.op.domain = d->domid;
     c.copyback = true;
     return 0;
 }
