@@ -10,7 +10,14 @@
 //   trace     print every call from call number T on (to find the one that misbehaves:
 //             the sequence of calls depends on the seed alone)
 // It ends with a table of how many calls of each hypercall number succeeded (rc >= 0) and
-// "Test result: SUCCESS (N calls)". A privileged domain (SIF_PRIVILEGED, e.g. dom0 on
+// "Test result: SUCCESS (N calls)".
+//
+// Every call is made with canaries in the registers that carry no argument (rbx, rbp, r9,
+// r12-r15, and rcx and r11 through the page) and a pattern in rflags (CF PF AF ZF SF DF
+// OF); odd-numbered calls go through the hypercall page (numbers below 128), even ones
+// straight through SYSCALL. Any of them changed is a failure, as Xen keeps them all
+// (docs/abi.md, "Registers across guest entries"); the argument registers and rax are not
+// checked, a continuation rewrites them. A privileged domain (SIF_PRIVILEGED, e.g. dom0 on
 // Xen) fuzzes with the privileged-only hypercalls left out (see the deny-list).
 //
 // Arguments are drawn from categories: valid guest buffers (a pool of pages with random
@@ -515,6 +522,62 @@ void gen(call &c, bool nested) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Making the call: fz_in's registers loaded (rflags through popf), the call, every
+// register stored into fz_out (fuzz_call_page / fuzz_call_syscall below).
+
+enum {
+    FZ_RAX, FZ_RBX, FZ_RCX, FZ_RDX, FZ_RSI, FZ_RDI, FZ_RBP, FZ_R8, FZ_R9,
+    FZ_R10, FZ_R11, FZ_R12, FZ_R13, FZ_R14, FZ_R15, FZ_RFLAGS, FZ_RSP, FZ_NREGS
+};
+const char *const kRegNames[FZ_NREGS] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi",
+                                         "rbp", "r8",  "r9",  "r10", "r11", "r12",
+                                         "r13", "r14", "r15", "rflags", "rsp"};
+// Kept by every call; rcx and r11 also through the page.
+constexpr unsigned kKept = 1u << FZ_RBX | 1u << FZ_RBP | 1u << FZ_R9 | 1u << FZ_R12 |
+                           1u << FZ_R13 | 1u << FZ_R14 | 1u << FZ_R15 | 1u << FZ_RSP;
+constexpr uint64_t kFlags = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x400 | 0x800; // CF..OF, DF
+constexpr uint64_t kFlagPattern[2] = {0x1 | 0x40 | 0x400 | 0x800, 0x4 | 0x10 | 0x80};
+
+} // namespace
+
+extern "C" {
+uint64_t fz_in[FZ_NREGS], fz_out[FZ_NREGS], fz_target, fz_saved_rsp;
+void fuzz_call_page();
+void fuzz_call_syscall();
+}
+
+namespace {
+
+long checked_hypercall(const call &c) {
+    bool page = (calls_done & 1) && c.nr < 128;
+    for (unsigned r = 0; r < FZ_NREGS; r++)
+        fz_in[r] = 0xc0de000000000000ull ^ (calls_done << 8) ^ (uint64_t(r) << 56 | r);
+    fz_in[FZ_RAX] = c.nr;
+    fz_in[FZ_RDI] = c.a[0];
+    fz_in[FZ_RSI] = c.a[1];
+    fz_in[FZ_RDX] = c.a[2];
+    fz_in[FZ_R10] = c.a[3];
+    fz_in[FZ_R8] = c.a[4];
+    fz_in[FZ_RFLAGS] = kFlagPattern[(calls_done >> 1) & 1] | 2;
+    if (page) {
+        fz_target = reinterpret_cast<uint64_t>(hypercall_page) + c.nr * 32;
+        fuzz_call_page();
+    } else {
+        fuzz_call_syscall();
+    }
+    unsigned kept = kKept | (page ? 1u << FZ_RCX | 1u << FZ_R11 : 0);
+    for (unsigned r = 0; r < FZ_NREGS; r++) {
+        uint64_t mask = r == FZ_RFLAGS ? kFlags : ~0ull;
+        if (((kept & (1u << r)) || r == FZ_RFLAGS) && ((fz_in[r] ^ fz_out[r]) & mask))
+            xt::report_failure("call #%lu (%s): nr %#lx args %#lx %#lx %#lx %#lx %#lx changed "
+                               "%s: %#lx -> %#lx",
+                               calls_done, page ? "page" : "syscall", c.nr, c.a[0], c.a[1],
+                               c.a[2], c.a[3], c.a[4], kRegNames[r], fz_in[r], fz_out[r]);
+    }
+    return long(fz_out[FZ_RAX]);
+}
+
+// ---------------------------------------------------------------------------------------
 // Exceptions the fuzzer itself may cause, and the rest.
 
 bool on_debug(xt::trap_frame *f) {
@@ -563,6 +626,7 @@ fuzz_failsafe_entry:
     push %r9
     push %r10
     push %r11
+    cld                                 # the interrupted code's DF is in its frame
     call fuzz_failsafe_count
     pop %r11
     pop %r10
@@ -582,6 +646,81 @@ fuzz_failsafe_entry:
     mov $23, %eax
     syscall
     ud2
+)");
+
+// fuzz_call_page / fuzz_call_syscall: save the callee-saved registers, load fz_in
+// (fz_in[FZ_RSP] gets the rsp of the call), call the page stub at fz_target or SYSCALL,
+// store every register into fz_out, restore and return (with DF clear).
+asm(R"(
+    .macro FZ_LOAD
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rsp, fz_saved_rsp(%rip)
+    mov %rsp, fz_in+128(%rip)
+    pushq fz_in+120(%rip)
+    popfq
+    mov fz_in+0(%rip), %rax
+    mov fz_in+8(%rip), %rbx
+    mov fz_in+16(%rip), %rcx
+    mov fz_in+24(%rip), %rdx
+    mov fz_in+32(%rip), %rsi
+    mov fz_in+40(%rip), %rdi
+    mov fz_in+48(%rip), %rbp
+    mov fz_in+56(%rip), %r8
+    mov fz_in+64(%rip), %r9
+    mov fz_in+72(%rip), %r10
+    mov fz_in+80(%rip), %r11
+    mov fz_in+88(%rip), %r12
+    mov fz_in+96(%rip), %r13
+    mov fz_in+104(%rip), %r14
+    mov fz_in+112(%rip), %r15
+    .endm
+
+    .macro FZ_STORE
+    mov %rax, fz_out+0(%rip)
+    mov %rbx, fz_out+8(%rip)
+    mov %rcx, fz_out+16(%rip)
+    mov %rdx, fz_out+24(%rip)
+    mov %rsi, fz_out+32(%rip)
+    mov %rdi, fz_out+40(%rip)
+    mov %rbp, fz_out+48(%rip)
+    mov %r8, fz_out+56(%rip)
+    mov %r9, fz_out+64(%rip)
+    mov %r10, fz_out+72(%rip)
+    mov %r11, fz_out+80(%rip)
+    mov %r12, fz_out+88(%rip)
+    mov %r13, fz_out+96(%rip)
+    mov %r14, fz_out+104(%rip)
+    mov %r15, fz_out+112(%rip)
+    pushfq
+    popq fz_out+120(%rip)
+    mov %rsp, fz_out+128(%rip)
+    cld
+    mov fz_saved_rsp(%rip), %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+    .endm
+
+    .text
+    .globl fuzz_call_page, fuzz_call_syscall
+fuzz_call_page:
+    FZ_LOAD
+    call *fz_target(%rip)
+    FZ_STORE
+
+fuzz_call_syscall:
+    FZ_LOAD
+    syscall
+    FZ_STORE
 )");
 
 namespace {
@@ -660,7 +799,7 @@ void test_main() {
                         xt::printf("fuzz:   +%u: %#lx\n", 8 * i, *reinterpret_cast<uint64_t *>(p));
                 }
         }
-        long rc = xt::hypercall(last.nr, last.a[0], last.a[1], last.a[2], last.a[3], last.a[4]);
+        long rc = checked_hypercall(last);
         if (rc >= 0 && last.nr < 64)
             ok_count[last.nr]++;
         if ((calls_done + 1) % progress == 0) {

@@ -176,6 +176,7 @@ xt_trap_common:
     mov %rsp, %rdi                      // xt::trap_frame *
     mov %rsp, %rbx
     and $-16, %rsp                      // the C++ ABI wants a 16-byte aligned call
+    cld                                 // and DF clear (the interrupted DF is in rflags)
     call xt_trap_dispatch
     mov %rbx, %rsp
     pop %r15
@@ -224,6 +225,7 @@ xt_iret_frame:
 xt_failsafe_entry:
     mov %rsp, %rdi
     and $-16, %rsp
+    cld
     call xt_failsafe_dispatch
     ud2
 

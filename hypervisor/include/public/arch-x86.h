@@ -40,9 +40,11 @@ template <typename T> inline guest_handle<T> make_guest_handle(T* ptr) {
 
 // ---------------------------------------------------------------------------------------
 // Hypercall transfer (x86-64 PV). The guest calls into the hypercall page at
-// hypercall_page + number * 32; each 32-byte stub loads the number into rax and issues
-// SYSCALL. Arguments travel in rdi, rsi, rdx, r10, r8 (in that order); the result comes
-// back in rax. rcx and r11 are clobbered by SYSCALL; Xen preserves every other register.
+// hypercall_page + number * 32; each 32-byte stub saves rcx and r11, loads the number
+// into rax, issues SYSCALL and restores them, so a call through the page changes rax
+// alone. Arguments travel in rdi, rsi, rdx, r10, r8 (in that order); the result comes back
+// in rax. A SYSCALL made directly loses rcx and r11 (the return rip and rflags); Xen
+// preserves every other register (docs/abi.md, "Registers across guest entries").
 
 inline constexpr unsigned HYPERCALL_STUB_SIZE = 32;
 
