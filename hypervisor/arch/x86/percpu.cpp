@@ -29,16 +29,22 @@ PerCpu* percpu_create(unsigned id, uint32_t apic_id, uintptr_t stack_block, uint
         stack_block = reinterpret_cast<uintptr_t>(cpu0_stack_block);
         gdt = cpu0_gdt;
     } else {
-        // The PerCpu lives in the CpuInfo area at the top of the CPU's own stack block.
-        static_assert(sizeof(CpuInfo) + sizeof(PerCpu) <= CPU_INFO_SIZE);
-        c = reinterpret_cast<PerCpu*>(stack_block + STACK_SIZE - CPU_INFO_SIZE + sizeof(CpuInfo));
+        // The PerCpu lives in the CpuInfo area at the top of the CPU's own stack block,
+        // after the CpuInfo at the PerCpu's own alignment.
+        constexpr size_t kOffset = (sizeof(CpuInfo) + alignof(PerCpu) - 1) & ~(alignof(PerCpu) - 1);
+        static_assert(kOffset + sizeof(PerCpu) <= CPU_INFO_SIZE);
+        c = reinterpret_cast<PerCpu*>(stack_block + STACK_SIZE - CPU_INFO_SIZE + kOffset);
     }
+    // An AP's stack block comes from the page allocator, which does not zero: with
+    // -m 2048 on QEMU it lands in RAM that iPXE's option ROM used, and a stale
+    // current_vcpu left there sent the AP's idle loop into a vCPU that is not one (#GP).
+    auto* info = reinterpret_cast<CpuInfo*>(stack_block + STACK_SIZE - CPU_INFO_SIZE);
+    memset(info, 0, CPU_INFO_SIZE);
     memset(c, 0, sizeof(*c));
     c->id = id;
     c->apic_id = apic_id;
     c->stack_block = stack_block;
     c->gdt = gdt;
-    auto* info = reinterpret_cast<CpuInfo*>(stack_block + STACK_SIZE - CPU_INFO_SIZE);
     info->percpu = c;
     info->id = id;
     cpus[id] = c;
