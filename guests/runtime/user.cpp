@@ -1,13 +1,13 @@
 // Guest user mode for tests: a user page table (a read-only, pinned copy of the kernel's
 // L4, installed with MMUEXT_NEW_USER_BASEPTR), the syscall callback, and the way in
 // (HYPERVISOR_iret to a ring-3 CS) and out (a syscall with a reserved number).
+#include "user.h"
 #include "public/callback.h"
 #include "runtime.h"
-#include "user.h"
 
 extern "C" {
 void xt_syscall_entry();
-long xt_user_enter(void (*fn)(), uint64_t user_rsp);
+long xt_user_enter(void (*fn)(), uint64_t user_rsp, uint64_t rflags);
 volatile uint64_t xt_syscalls_seen;
 volatile uint64_t xt_syscall_last_cs, xt_syscall_last_rflags;
 }
@@ -54,8 +54,8 @@ long user_mode_init() {
     return 0;
 }
 
-long run_in_user_mode(void (*fn)()) {
-    return xt_user_enter(fn, reinterpret_cast<uint64_t>(user_stack + sizeof(user_stack)));
+long run_in_user_mode(void (*fn)(), uint64_t rflags) {
+    return xt_user_enter(fn, reinterpret_cast<uint64_t>(user_stack + sizeof(user_stack)), rflags);
 }
 
 } // namespace xt

@@ -16,9 +16,11 @@ inline constexpr uint64_t kUserExit = 0x7e5c0de;
 
 // Sets up user mode (idempotent); returns the first failing hypercall's result, or 0.
 long user_mode_init();
-// Runs fn in guest user mode (ring 3 with the user page tables, events as they were);
-// fn must end with user_exit(). Returns the value fn passed to user_exit.
-long run_in_user_mode(void (*fn)());
+// Runs fn in guest user mode (ring 3 with the user page tables); fn must end with
+// user_exit(). The HYPERVISOR_iret that enters it carries `rflags` (IF set: events on;
+// under VMASST_TYPE_architectural_iopl its IOPL becomes the virtual one). Returns the
+// value fn passed to user_exit.
+long run_in_user_mode(void (*fn)(), uint64_t rflags = 0x202);
 
 // From user mode: a system call. The syscall callback returns rax + 1.
 inline uint64_t user_syscall(uint64_t nr) {

@@ -5,8 +5,8 @@
 #define USER_EXIT 0x7e5c0de
 
     .text
-// long xt_user_enter(void (*fn)(), uint64_t user_rsp): saves the callee-saved registers
-// and the kernel stack pointer, then irets to fn in user mode.
+// long xt_user_enter(void (*fn)(), uint64_t user_rsp, uint64_t rflags): saves the
+// callee-saved registers and the kernel stack pointer, then irets to fn in user mode.
     .globl xt_user_enter
 xt_user_enter:
     push %rbx
@@ -19,7 +19,7 @@ xt_user_enter:
     // iret context: rax, r11, rcx, flags, rip, cs, rflags, rsp, ss
     pushq $0xe02b                       // ss
     push %rsi                           // rsp
-    pushq $0x202                        // rflags: IF (events on, as the guest had them)
+    push %rdx                           // rflags
     pushq $0xe033                       // cs, RPL 3: user mode
     push %rdi                           // rip
     pushq $0                            // flags

@@ -31,8 +31,8 @@ constexpr uint64_t kRflagsRf = 1 << 16;
     // The interrupted CS: RPL 0 tells the guest kernel it interrupted itself. The
     // guest's event mask at the time rides in bits 32-39, as Xen puts it there.
     uint64_t cs = (was_kernel ? (f.cs & ~uint64_t(3)) : f.cs) | (uint64_t(saved_mask) << 32);
-    // The guest's virtual interrupt flag is its event mask.
-    uint64_t rflags = (f.rflags & ~kRflagsIf) | (saved_mask ? 0 : kRflagsIf);
+    // The guest's virtual interrupt flag is its event mask, its IOPL the virtual one.
+    uint64_t rflags = (f.rflags & ~kRflagsIf) | (saved_mask ? 0 : kRflagsIf) | pv_frame_iopl(v);
     sp &= ~uint64_t(15);
     int rc;
     if (has_error_code) {

@@ -95,14 +95,10 @@ bool port_reserved_for_xenon(uint32_t port, unsigned size) {
     return port == 0xcf9 && size == 1;
 }
 
-// Port I/O from a PV guest: allowed by its virtual IOPL (PHYSDEVOP_set_iopl), else
-// #GP(0), as on Xen. Which ports then reach the hardware is a separate question
-// (direct_port below).
+// Port I/O from a PV guest: allowed by its virtual IOPL (pv/iopl.cpp), else #GP(0), as
+// on Xen. Which ports then reach the hardware is a separate question (direct_port below).
 bool iopl_allows(const Vcpu& v, uint32_t port, unsigned size) {
-    if (port + size > 0x10000)
-        return false;
-    unsigned guest_ring = v.arch.in_kernel ? 1 : 3;
-    return v.arch.iopl >= guest_ring;
+    return port + size <= 0x10000 && pv_iopl_allows(v);
 }
 
 // Only the initial domain holds I/O port rights (others none, until I/O permissions

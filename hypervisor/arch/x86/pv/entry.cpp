@@ -118,8 +118,9 @@ extern "C" [[gnu::hot]] void pv_syscall(TrapFrame* frame) {
         } else {
             uint64_t rip = v->arch.syscall_callback;
             pv_toggle_guest_mode(*v);
-            const uint64_t frame_words[7] = {frame->rcx,    frame->r11, frame->rip, frame->cs,
-                                             frame->rflags, frame->rsp, frame->ss};
+            const uint64_t frame_words[7] = {
+                frame->rcx, frame->r11, frame->rip, frame->cs, frame->rflags | pv_frame_iopl(*v),
+                frame->rsp, frame->ss};
             uint64_t sp = (v->arch.kernel_sp & ~uint64_t(15)) - sizeof(frame_words);
             if (copy_words_to_guest(sp, frame_words))
                 domain_crash(*v->domain, "cannot write the syscall frame to the kernel stack");

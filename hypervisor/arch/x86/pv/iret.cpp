@@ -36,6 +36,7 @@ using namespace arch;
     if (to_user && v.arch.in_kernel)
         pv_toggle_guest_mode(v);
     constexpr uint64_t kIf = 1 << 9, kIopl = 3 << 12, kVm = 1 << 17, kNt = 1 << 14;
+    pv_iret_iopl(v, ctx.rflags); // the hardware's IOPL stays 0
     f.rip = ctx.rip;
     f.cs = cs; // guests never run below ring 3
     f.rflags = (ctx.rflags & ~(kIopl | kVm | kNt)) | kIf | 2;

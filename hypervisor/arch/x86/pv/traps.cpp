@@ -37,12 +37,11 @@ bool bounce_software_interrupt(TrapFrame& f, Vcpu& v) {
     return pv_bounce_exception(f, vector, false, 0);
 }
 
-// cli/sti from a guest kernel whose virtual IOPL allows them: they do nothing (a PV
+// cli/sti from a guest whose virtual IOPL allows them: they do nothing (a PV
 // guest's interrupt flag is its event mask), as on Xen.
 bool ignore_cli_sti(TrapFrame& f, Vcpu& v) {
     uint8_t op;
-    unsigned guest_ring = v.arch.in_kernel ? 1 : 3;
-    if (v.arch.iopl < guest_ring || copy_from_guest(&op, f.rip, 1) || (op != 0xfa && op != 0xfb))
+    if (!pv_iopl_allows(v) || copy_from_guest(&op, f.rip, 1) || (op != 0xfa && op != 0xfb))
         return false;
     f.rip += 1;
     return true;

@@ -18,7 +18,6 @@ namespace arch {
 // Per-CPU set-up for guests: SYSCALL MSRs pointing at this CPU's entry stub.
 void pv_cpu_init();
 
-
 // Moving a vCPU's state between the CPU (its stack-top frame, MSRs, FPU) and the vCPU.
 void pv_context_save(Vcpu& v, const TrapFrame& frame);
 void pv_context_load(Vcpu& v, TrapFrame& frame);
@@ -50,6 +49,13 @@ long pv_vcpu_set_context(Vcpu& v, const xen::vcpu_guest_context& c);
 void pv_vcpu_get_context(const Vcpu& v, xen::vcpu_guest_context& c);
 // Switches between guest kernel and guest user mode (page tables, GS base).
 void pv_toggle_guest_mode(Vcpu& v);
+
+// The virtual IOPL (pv/iopl.cpp): whether v's current mode may do port I/O and cli/sti;
+// the EFLAGS.IOPL bits of frames pushed for the guest (nonzero only under
+// VMASST_TYPE_architectural_iopl); and an iret's rflags taking effect under that assist.
+bool pv_iopl_allows(const Vcpu& v);
+uint64_t pv_frame_iopl(const Vcpu& v);
+void pv_iret_iopl(Vcpu& v, uint64_t rflags);
 
 // Writes Xen's 64-bit hypercall transfer page (128 stubs of 32 bytes) at `page`.
 void pv_write_hypercall_page(uint8_t* page);

@@ -49,7 +49,7 @@ struct alignas(64) ArchVcpu {
         VmceBank bank[kVmceBanks];
     } vmce;
     uint64_t debugreg[8];
-    uint64_t iopl;              // virtual IOPL (PHYSDEVOP_set_iopl)
+    uint64_t iopl;              // virtual IOPL, 0-3 (pv/iopl.cpp)
     // The guest's GDT (set_gdt): its frames, and xenon's checked copy of their
     // descriptors, which is what the CPU's GDT holds while this vCPU runs.
     uint64_t gdt_frames[14];
