@@ -339,7 +339,7 @@ bool pv_emulate_privileged(TrapFrame& f, Vcpu& v) {
         f.rip += 2;
         return true;
     }
-    return pv_emulate_mov_cr(f, v, insn, avail);
+    return pv_emulate_mov_cr(f, v, insn, avail) || pv_emulate_mov_dr(f, v, insn, avail);
 }
 
 } // namespace arch

@@ -14,6 +14,10 @@ namespace arch {
 // emulated; the frame then points past the instruction.
 bool pv_emulate_mov_cr(TrapFrame& f, Vcpu& v, const uint8_t* insn, size_t avail);
 
+// `mov %drN, %reg` or `mov %reg, %drN` (0f 21 / 0f 23, optional REX; pv/emulate_dr.cpp).
+// True if emulated or a #UD was bounced for it; false leaves the #GP(0).
+bool pv_emulate_mov_dr(TrapFrame& f, Vcpu& v, const uint8_t* insn, size_t avail);
+
 // Of a CR4 value, the bits the guest may choose that its CPUID policy allows.
 uint64_t pv_guest_cr4_bits(uint64_t value);
 
