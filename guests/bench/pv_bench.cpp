@@ -46,6 +46,9 @@ xen::multicall_entry calls[32];
 
 void test_main() {
     run("null_hypercall", [] { xt::xen_version(xen::XENVER_version); });
+    // Through the hypercall page's stub (which saves rcx and r11 around its SYSCALL).
+    run("null_hypercall_page",
+        [] { xt::page_hypercall(xen::HYPERVISOR_xen_version, xen::XENVER_version); });
 
     xt::set_trap_hook(xt::VEC_UD, skip_ud2);
     run("trap_bounce_ud", [] { asm volatile("ud2" ::: "memory"); });
