@@ -5,7 +5,9 @@
 // {1} comes back {1} and is read back so; soft {0} with hard {1} comes back empty (the
 // effective mask) but reads back {0}; a hard mask without an online CPU (empty, or only
 // CPUs past the machine's) -EINVAL; no flags or a null map -EINVAL; an unreadable map
-// -EFAULT; no such domain -ESRCH.
+// -EFAULT; no such domain -ESRCH. XEN_DOMCTL_getnodeaffinity: node 0 (the nodes of the
+// domain's CPUs); set {0,2} reads back {0,2}, a mask without the online node -EINVAL,
+// every node (64) automatic again: {0}.
 #include "toolstack_util.h"
 
 static uint8_t hard[8], soft[8];
@@ -106,5 +108,26 @@ void test_main() {
     XT_CHECK_RC(get_affinity(), 0);
     XT_CHECK_EQ(hard[0], 0x03);
     XT_CHECK_EQ(soft[0], 0x03);
+
+    uint8_t nodes[8];
+    auto node_op = [&](uint32_t cmd) {
+        ts::domctl_init(cmd, 0).u.nodeaffinity.nodemap = ts::bitmap(nodes, 64);
+        return ts::domctl();
+    };
+    memset(nodes, 0xee, sizeof nodes);
+    XT_CHECK_RC(node_op(XEN_DOMCTL_getnodeaffinity), 0);
+    XT_CHECK_EQ(nodes[0], 0x01);
+    XT_CHECK_EQ(nodes[7], 0);
+    set_map(nodes, 0x05);
+    XT_CHECK_RC(node_op(XEN_DOMCTL_setnodeaffinity), 0);
+    memset(nodes, 0, sizeof nodes);
+    XT_CHECK_RC(node_op(XEN_DOMCTL_getnodeaffinity), 0);
+    XT_CHECK_EQ(nodes[0], 0x05);
+    set_map(nodes, 0x02);
+    XT_CHECK_RC(node_op(XEN_DOMCTL_setnodeaffinity), -XEN_EINVAL);
+    memset(nodes, 0xff, sizeof nodes);
+    XT_CHECK_RC(node_op(XEN_DOMCTL_setnodeaffinity), 0);
+    XT_CHECK_RC(node_op(XEN_DOMCTL_getnodeaffinity), 0);
+    XT_CHECK_EQ(nodes[0], 0x01);
     xt::report_success();
 }

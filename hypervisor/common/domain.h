@@ -117,6 +117,9 @@ struct Domain {
     // does not weigh or cap yet). A weight of 0 stands for credit2's default.
     uint16_t sched_weight;
     uint16_t sched_cap; // percent of one CPU, 0: uncapped
+    // XEN_DOMCTL_setnodeaffinity's nodes (bit i: node i); 0 while automatic (every
+    // node given), which is the nodes of its CPUs: node 0, the only one.
+    uint64_t node_affinity;
     ArchDomain arch;
 };
 

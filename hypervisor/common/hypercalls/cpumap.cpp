@@ -19,12 +19,11 @@ Cpumap cpumap_online() {
     return map;
 }
 
-int cpumap_to_guest(const xen::xenctl_bitmap& g, const Cpumap& map) {
-    unsigned width = cpumap_width();
+int bitmap_to_guest(const xen::xenctl_bitmap& g, const uint64_t* bits, unsigned width) {
     uint8_t bytes[arch::kMaxCpus / 8] = {};
-    for (unsigned cpu = 0; cpu < width; cpu++)
-        if (map.test(cpu))
-            bytes[cpu / 8] |= 1u << (cpu % 8);
+    for (unsigned i = 0; i < width; i++)
+        if (bits[i / 64] >> (i % 64) & 1)
+            bytes[i / 8] |= 1u << (i % 8);
     uint64_t guest_bytes = (uint64_t(g.nr_bits) + 7) / 8;
     uint64_t ours = (width + 7) / 8;
     uint64_t n = guest_bytes < ours ? guest_bytes : ours;
@@ -40,8 +39,7 @@ int cpumap_to_guest(const xen::xenctl_bitmap& g, const Cpumap& map) {
     return 0;
 }
 
-int cpumap_from_guest(Cpumap& map, const xen::xenctl_bitmap& g) {
-    unsigned width = cpumap_width();
+int bitmap_from_guest(uint64_t* bits, unsigned width, const xen::xenctl_bitmap& g) {
     uint8_t bytes[arch::kMaxCpus / 8] = {};
     uint64_t guest_bytes = (uint64_t(g.nr_bits) + 7) / 8;
     uint64_t ours = (width + 7) / 8;
@@ -52,11 +50,21 @@ int cpumap_from_guest(Cpumap& map, const xen::xenctl_bitmap& g) {
         if ((g.nr_bits & 7) && guest_bytes == n)
             bytes[n - 1] &= ~(0xffu << (g.nr_bits & 7));
     }
-    map = Cpumap{};
-    for (unsigned cpu = 0; cpu < width; cpu++)
-        if (bytes[cpu / 8] >> (cpu % 8) & 1)
-            map.set(cpu);
+    for (unsigned i = 0; i < (width + 63) / 64; i++)
+        bits[i] = 0;
+    for (unsigned i = 0; i < width; i++)
+        if (bytes[i / 8] >> (i % 8) & 1)
+            bits[i / 64] |= uint64_t(1) << (i % 64);
     return 0;
+}
+
+int cpumap_to_guest(const xen::xenctl_bitmap& g, const Cpumap& map) {
+    return bitmap_to_guest(g, map.bits, cpumap_width());
+}
+
+int cpumap_from_guest(Cpumap& map, const xen::xenctl_bitmap& g) {
+    map = Cpumap{};
+    return bitmap_from_guest(map.bits, cpumap_width(), g);
 }
 
 } // namespace hc

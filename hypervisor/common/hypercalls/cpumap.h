@@ -29,6 +29,10 @@ struct Cpumap {
 unsigned cpumap_width();
 // The CPUs that are online now.
 Cpumap cpumap_online();
+// Xen's bitmap_to_xenctl_bitmap / xenctl_bitmap_to_bitmap for `width` bits (at most
+// kMaxCpus): the guest's bytes past them are zeroed, its bits past nr_bits read as 0.
+int bitmap_to_guest(const xen::xenctl_bitmap& g, const uint64_t* bits, unsigned width);
+int bitmap_from_guest(uint64_t* bits, unsigned width, const xen::xenctl_bitmap& g);
 // Bits [0, cpumap_width()) of map into the guest's buffer, the rest of its
 // (nr_bits + 7) / 8 bytes zeroed: 0 or -EFAULT.
 int cpumap_to_guest(const xen::xenctl_bitmap& g, const Cpumap& map);

@@ -338,6 +338,13 @@ static_assert(sizeof(xen_domctl_vcpuaffinity) == 40);
 static_assert(offsetof(xen_domctl_vcpuaffinity, cpumap_hard) == 8 &&
               offsetof(xen_domctl_vcpuaffinity, cpumap_soft) == 24);
 
+// XEN_DOMCTL_setnodeaffinity / getnodeaffinity: the NUMA nodes a domain's memory and
+// vCPUs prefer.
+struct xen_domctl_nodeaffinity {
+    xenctl_bitmap nodemap;
+};
+static_assert(sizeof(xen_domctl_nodeaffinity) == 16);
+
 // XEN_DOMCTL_scheduler_op: a domain's parameters in its scheduler (sched_id must be the
 // scheduler its pool runs).
 inline constexpr uint32_t XEN_DOMCTL_SCHEDOP_putinfo = 0;
@@ -400,6 +407,7 @@ struct xen_domctl {
         xen_domctl_tsc_info tsc_info;
         xen_domctl_getpageframeinfo3 getpageframeinfo3;
         xen_domctl_vcpuaffinity vcpuaffinity;
+        xen_domctl_nodeaffinity nodeaffinity;
         xen_domctl_scheduler_op scheduler_op;
         uint8_t pad[128];
     } u;

@@ -41,6 +41,8 @@ constexpr Entry kEntries[] = {
     {XEN_DOMCTL_setvcpuaffinity, Target::any, domctl::vcpuaffinity},
     {XEN_DOMCTL_getvcpuaffinity, Target::any, domctl::vcpuaffinity},
     {XEN_DOMCTL_scheduler_op, Target::any, domctl::scheduler_op},
+    {XEN_DOMCTL_setnodeaffinity, Target::any, domctl::nodeaffinity},
+    {XEN_DOMCTL_getnodeaffinity, Target::any, domctl::nodeaffinity},
 };
 
 // Commands are small numbers (the gdbsx ones from 1000 are not served): index them.

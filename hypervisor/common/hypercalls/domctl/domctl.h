@@ -79,5 +79,6 @@ long getvcpuinfo(Call&);
 long vcpuaffinity(Call&); // get and set
 // sched.cpp
 long scheduler_op(Call&);
+long nodeaffinity(Call&); // get and set
 
 } // namespace domctl

@@ -3,6 +3,7 @@
 // credit2 checks them; its round-robin scheduler does not act on them yet.
 #include "common/sched/sched.h"
 #include "common/domain.h"
+#include "common/hypercalls/cpumap.h"
 #include "common/hypercalls/domctl/domctl.h"
 #include "public/errno.h"
 
@@ -33,6 +34,26 @@ long scheduler_op(Call& c) {
     default:
         return -XEN_EINVAL; // credit2 has no per-vCPU parameters
     }
+}
+
+// Xen's node affinity with one node online (node 0) of MAX_NUMNODES (64): a mask
+// without node 0 is -EINVAL; every node means automatic again.
+constexpr unsigned kMaxNumaNodes = 64;
+
+long nodeaffinity(Call& c) {
+    Domain& d = *c.target;
+    const xenctl_bitmap& g = c.op.u.nodeaffinity.nodemap;
+    uint64_t nodes = 0;
+    if (c.op.cmd == XEN_DOMCTL_getnodeaffinity) {
+        nodes = d.node_affinity ? d.node_affinity : 1;
+        return hc::bitmap_to_guest(g, &nodes, kMaxNumaNodes);
+    }
+    if (int rc = hc::bitmap_from_guest(&nodes, kMaxNumaNodes, g))
+        return rc;
+    if (!(nodes & 1))
+        return -XEN_EINVAL;
+    d.node_affinity = nodes == ~uint64_t(0) ? 0 : nodes;
+    return 0;
 }
 
 } // namespace domctl
