@@ -1,9 +1,10 @@
-// Event channels, 2-level ABI: the hypervisor's one notification mechanism. Each domain
-// has ports 1..4095 (port 0 is reserved); a port is bound to a virtual IRQ of one of its
-// vCPUs, an IPI between its own vCPUs, or a port of another domain (or itself). Raising
-// a port sets its bit in shared_info's evtchn_pending; unless the port is masked that
-// also sets the word's bit in the notified vCPU's evtchn_pending_sel and its
-// evtchn_upcall_pending, and kicks the vCPU (wakes it if blocked).
+// Event channels: the hypervisor's one notification mechanism. Each domain has ports
+// 1..4095 under the 2-level ABI, up to 2^17 - 1 under FIFO (port 0 is reserved); a port is
+// bound to a virtual IRQ of one of its vCPUs, a physical IRQ, an IPI between its own vCPUs,
+// or a port of another domain (or itself). Raising a port records it in the guest's memory
+// as the domain's port ABI says (common/event_channel_abi.h: a bit in shared_info's
+// evtchn_pending, or a link on a FIFO queue) and, when the guest must look, sets the
+// notified vCPU's evtchn_upcall_pending and kicks the vCPU (wakes it if blocked).
 //
 // Every function may be called from the timer interrupt; the per-domain lock is taken
 // with interrupts off everywhere.
@@ -20,7 +21,8 @@ namespace evtchn {
 // The domain's event-channel state, created on first use; nullptr if out of memory.
 EvtchnDomain* of(Domain& d);
 
-// Raises `port` of v's domain towards v (the 2-level set_pending).
+// Raises `port` of v's domain towards v (the domain's table lock held; a port not in use
+// is ignored).
 void set_pending(Vcpu& v, uint32_t port);
 // A per-vCPU VIRQ (VIRQ_TIMER, VIRQ_DEBUG, ...), if the vCPU has it bound.
 void send_vcpu_virq(Vcpu& v, unsigned virq);
@@ -53,7 +55,11 @@ long send(Domain& d, uint32_t port);
 long status(xen::evtchn_status& s);
 long bind_vcpu(uint32_t port, uint32_t vcpu);
 long unmask(uint32_t port);
-// EVTCHNOP_reset (resuming: Xen's EVTCHNOP_reset_cont, which finds nothing to resume).
+// The FIFO ABI's priority: -EINVAL no such port, -ENOSYS under 2-level, -EACCES a port not
+// in use, -EINVAL a priority above 15. (init_control and expand_array: event_channel_fifo_hv.h.)
+long set_priority(uint32_t port, uint32_t priority);
+// EVTCHNOP_reset (resuming: Xen's EVTCHNOP_reset_cont, which finds nothing to resume):
+// every port closed, and the domain back on the 2-level ABI.
 long reset(Domain& d, bool resuming);
 
 // A domain going away: every port is closed (remote ends become unbound again, so no

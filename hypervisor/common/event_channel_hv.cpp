@@ -1,9 +1,11 @@
-// The 2-level event-channel core: the hypercalls' sub-ops over the port table, states and
-// bitmaps of common/event_channel_ports.h, with the locking, the vCPU wake-ups and the
-// VIRQ and poll bookkeeping around them. Error codes
-// and their order follow Xen 4.17 (common/event_channel.c, event_2l.c); the comments say
-// where a behaviour is a deliberate copy of a Xen quirk.
+// The event-channel core: the hypercalls' sub-ops over the port table and states of
+// common/event_channel_ports.h and the domain's port ABI (common/event_channel_abi.h:
+// 2-level or FIFO), with the locking, the vCPU wake-ups and the VIRQ and poll bookkeeping
+// around them. Error codes and their order follow Xen 4.17 (common/event_channel.c); the
+// comments say where a behaviour is a deliberate copy of a Xen quirk.
 #include "common/event_channel.h"
+#include "common/event_channel_2l.h"
+#include "common/event_channel_fifo_hv.h"
 #include "common/pirq.h"
 
 #include "arch/cpu.h"
@@ -45,9 +47,13 @@ bool may_target(const Domain& self, const Domain& target) {
     return &self == &target || self.privileged;
 }
 
+Target target(Vcpu* v) {
+    return v ? Target{uint16_t(v->id), v->vcpu_info} : Target{0, nullptr};
+}
+
 // A port returns to the pool: no pending event survives, notifications go back to vCPU 0.
-void free_port(Domain& d, Port& p, uint32_t port) {
-    clear_pending(*d.shared_info, port);
+void free_port(EvtchnDomain& e, Port& p, uint32_t port) {
+    e.abi->clear_pending(e, p, port);
     make_free(p);
 }
 
@@ -110,7 +116,7 @@ long close_locked(Domain& d, EvtchnDomain& e, uint32_t port) {
         break;
     }
     }
-    free_port(d, *p, port);
+    free_port(e, *p, port);
     return 0;
 }
 
@@ -119,7 +125,7 @@ long close_locked(Domain& d, EvtchnDomain& e, uint32_t port) {
 EvtchnDomain* of(Domain& d) {
     if (EvtchnDomain* e = peek(d))
         return e;
-    EvtchnDomain* e = table_create(kHeap);
+    EvtchnDomain* e = table_create(kHeap, d.shared_info);
     if (!e)
         return nullptr;
     EvtchnDomain* expected = nullptr;
@@ -163,12 +169,15 @@ void mark_events_pending(Vcpu& v) {
 
 void set_pending(Vcpu& v, uint32_t port) {
     Domain& d = *v.domain;
-    bool upcall;
-    if (!set_pending_bits(*d.shared_info, *v.vcpu_info, port, &upcall))
+    EvtchnDomain& e = *peek(d);
+    Port& p = port_ref(e, port);
+    if (!usable(p))
         return;
-    if (upcall)
+    Raise r = e.abi->set_pending(e, target(&v), p, port);
+    if (r.upcall)
         mark_events_pending(v);
-    check_pollers(d, port);
+    if (r.newly_pending)
+        check_pollers(d, port);
 }
 
 void send_vcpu_virq(Vcpu& v, unsigned virq) {
@@ -211,9 +220,10 @@ int port_poll(Domain& d, uint32_t port) {
     if (!e)
         return -xen::XEN_ENOMEM;
     Guard g(e->lock);
-    if (!port_valid(*e, port))
+    Port* p = lookup(*e, port);
+    if (!p)
         return -xen::XEN_EINVAL;
-    return is_pending(*d.shared_info, port) ? 1 : 0;
+    return usable(*p) && e->abi->is_pending(*e, port) ? 1 : 0;
 }
 
 long alloc_unbound(xen::evtchn_alloc_unbound& a) {
@@ -408,7 +418,7 @@ template <typename Fn> long with_port(Domain& d, uint32_t port, Fn fn) {
     Port* p = lookup(*e, port);
     if (!p)
         return -xen::XEN_EINVAL;
-    return fn(*p);
+    return fn(*e, *p);
 }
 
 } // namespace
@@ -419,7 +429,7 @@ long status(xen::evtchn_status& s) {
     Domain* d = s.dom == xen::DOMID_SELF ? &self : domain_lookup_any(s.dom);
     if (!d)
         return -xen::XEN_ESRCH;
-    return with_port(*d, s.port, [&](Port& p) {
+    return with_port(*d, s.port, [&](EvtchnDomain&, Port& p) {
         if (!may_target(self, *d))
             return -xen::XEN_EPERM;
         fill_status(p, s);
@@ -432,17 +442,32 @@ long bind_vcpu(uint32_t port, uint32_t vcpu) {
     Vcpu* v = domain_vcpu(d, vcpu);
     if (!v)
         return -xen::XEN_ENOENT;
-    return with_port(d, port,
-                     [&](Port& p) { return long(rebind(p, static_cast<uint16_t>(vcpu))); });
+    return with_port(d, port, [&](EvtchnDomain&, Port& p) {
+        return long(rebind(p, static_cast<uint16_t>(vcpu)));
+    });
 }
 
 long unmask(uint32_t port) {
     Domain& d = *current_vcpu()->domain;
-    return with_port(d, port, [&](Port& p) {
+    return with_port(d, port, [&](EvtchnDomain& e, Port& p) {
+        // A port not in use is left alone, its mask bit too (as Xen).
+        if (!usable(p))
+            return 0L;
         Vcpu* v = domain_vcpu(d, p.notify_vcpu);
-        if (unmask_bits(*d.shared_info, v ? v->vcpu_info : nullptr, port))
+        if (e.abi->unmask(e, target(v), p, port))
             mark_events_pending(*v);
         return 0L;
+    });
+}
+
+long set_priority(uint32_t port, uint32_t priority) {
+    Domain& d = *current_vcpu()->domain;
+    return with_port(d, port, [&](EvtchnDomain& e, Port& p) -> long {
+        if (!e.abi->set_priority)
+            return -xen::XEN_ENOSYS;
+        if (!usable(p))
+            return -xen::XEN_EACCES;
+        return e.abi->set_priority(p, priority);
     });
 }
 
@@ -458,6 +483,8 @@ long reset(Domain& d, bool resuming) {
         return -xen::XEN_ENOMEM;
     for (uint32_t port = 1; port < __atomic_load_n(&e->valid, __ATOMIC_ACQUIRE); port++)
         close(d, port); // free and reserved ports answer -EINVAL: nothing to do
+    // Back to the 2-level ABI (the ports beyond its reach stay in the table, closed).
+    fifo_destroy(*e);
     return 0;
 }
 
@@ -467,11 +494,15 @@ void domain_destroy(Domain& d) {
         return;
     for (uint32_t port = 1; port < __atomic_load_n(&e->valid, __ATOMIC_ACQUIRE); port++)
         close(d, port);
+    // The guest frames of the FIFO ABI go back; its ports stay closed under 2-level.
+    fifo_destroy(*e);
 }
 
 void domain_free(Domain& d) {
-    if (EvtchnDomain* e = peek(d))
+    if (EvtchnDomain* e = peek(d)) {
+        fifo_destroy(*e);
         table_free(e, kHeap);
+    }
     d.evtchn = nullptr;
 }
 

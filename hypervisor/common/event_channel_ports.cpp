@@ -1,33 +1,20 @@
-// The port table, state moves and 2-level bitmaps of common/event_channel_ports.h. Error
-// codes follow Xen 4.17 (common/event_channel.c, event_2l.c).
+// The port table and state moves of common/event_channel_ports.h. Error codes follow Xen
+// 4.17 (common/event_channel.c).
 #include "common/event_channel_ports.h"
 
+#include "common/event_channel_2l.h"
 #include "lib/string.h"
 #include "public/errno.h"
 
 namespace evtchn {
-namespace {
 
-volatile uint64_t* word_ptr(volatile uint64_t* base, uint32_t port) {
-    return base + port / 64;
-}
-
-bool test_and_set(volatile uint64_t* word, unsigned bit) {
-    return __atomic_fetch_or(word, uint64_t(1) << bit, __ATOMIC_SEQ_CST) & (uint64_t(1) << bit);
-}
-bool test_and_clear(volatile uint64_t* word, unsigned bit) {
-    return __atomic_fetch_and(word, ~(uint64_t(1) << bit), __ATOMIC_SEQ_CST) & (uint64_t(1) << bit);
-}
-bool test(const volatile uint64_t* word, unsigned bit) {
-    return __atomic_load_n(word, __ATOMIC_SEQ_CST) & (uint64_t(1) << bit);
-}
-
-} // namespace
-
-EvtchnDomain* table_create(const Alloc& alloc) {
+EvtchnDomain* table_create(const Alloc& alloc, xen::shared_info* shared) {
     auto* e = static_cast<EvtchnDomain*>(alloc.zalloc(sizeof(EvtchnDomain)));
     if (!e)
         return nullptr;
+    e->limit = kMax2lPorts;
+    e->abi = &kAbi2l;
+    e->shared = shared;
     if (allocate_port(*e, 0, alloc) != 0) {
         alloc.free(e);
         return nullptr;
@@ -43,22 +30,30 @@ void table_free(EvtchnDomain* e, const Alloc& alloc) {
 }
 
 int allocate_port(EvtchnDomain& e, uint32_t port, const Alloc& alloc) {
-    if (port >= kMaxPorts)
+    if (port >= e.limit)
         return -xen::XEN_ENOSPC;
-    if (port_valid(e, port))
-        return port_ref(e, port).state == State::free ? 0 : -xen::XEN_EBUSY;
+    if (port_valid(e, port)) {
+        Port& p = port_ref(e, port);
+        if (p.state != State::free || e.abi->is_busy(e, port))
+            return -xen::XEN_EBUSY;
+        p.priority = xen::EVTCHN_FIFO_PRIORITY_DEFAULT;
+        p.fifo_pending = false;
+        return 0;
+    }
     while (e.valid <= port) {
         auto* bucket = static_cast<Port*>(alloc.zalloc(sizeof(Port) * kBucketPorts));
         if (!bucket)
             return -xen::XEN_ENOMEM;
         e.buckets[e.valid / kBucketPorts] = bucket;
+        for (uint32_t i = 0; i < kBucketPorts; i++)
+            bucket[i].priority = xen::EVTCHN_FIFO_PRIORITY_DEFAULT;
         __atomic_store_n(&e.valid, e.valid + kBucketPorts, __ATOMIC_RELEASE);
     }
     return 0;
 }
 
 int get_free_port(EvtchnDomain& e, const Alloc& alloc) {
-    for (uint32_t port = 0; port < kMaxPorts; port++) {
+    for (uint32_t port = 0; port < e.limit; port++) {
         int rc = allocate_port(e, port, alloc);
         if (rc == 0)
             return static_cast<int>(port);
@@ -131,35 +126,6 @@ void fill_status(const Port& p, xen::evtchn_status& s) {
         break;
     }
     s.vcpu = p.notify_vcpu;
-}
-
-bool set_pending_bits(xen::shared_info& s, xen::vcpu_info& vi, uint32_t port, bool* upcall) {
-    const unsigned bit = port % 64, word = port / 64;
-    *upcall = false;
-    if (test_and_set(word_ptr(s.evtchn_pending, port), bit))
-        return false;
-    *upcall =
-        !test(word_ptr(s.evtchn_mask, port), bit) && !test_and_set(&vi.evtchn_pending_sel, word);
-    return true;
-}
-
-bool unmask_bits(xen::shared_info& s, xen::vcpu_info* vi, uint32_t port) {
-    const unsigned bit = port % 64, word = port / 64;
-    return test_and_clear(word_ptr(s.evtchn_mask, port), bit) &&
-           test(word_ptr(s.evtchn_pending, port), bit) && vi &&
-           !test_and_set(&vi->evtchn_pending_sel, word);
-}
-
-void clear_pending(xen::shared_info& s, uint32_t port) {
-    test_and_clear(word_ptr(s.evtchn_pending, port), port % 64);
-}
-
-bool is_pending(const xen::shared_info& s, uint32_t port) {
-    return test(&s.evtchn_pending[port / 64], port % 64);
-}
-
-bool set_upcall_pending(xen::vcpu_info& vi) {
-    return !__atomic_exchange_n(&vi.evtchn_upcall_pending, uint8_t(1), __ATOMIC_SEQ_CST);
 }
 
 } // namespace evtchn

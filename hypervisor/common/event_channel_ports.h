@@ -1,12 +1,11 @@
-// The pure part of the 2-level event channels, host-testable: a domain's port table (ports
-// come into existence 64 at a time, port 0 reserved), the state each port is in and the
-// moves between states, and the 2-level bitmaps (shared_info's evtchn_pending and
-// evtchn_mask, vcpu_info's evtchn_pending_sel and evtchn_upcall_pending).
+// The pure part of the event channels, host-testable: a domain's port table (ports come
+// into existence 64 at a time, port 0 reserved), the state each port is in and the moves
+// between states. How a raised port shows in guest memory is the domain's port ABI
+// (common/event_channel_abi.h): the 2-level bitmaps or the FIFO queues.
 //
 // Nothing here locks, wakes a vCPU or knows a Domain's insides (Domain is only named);
 // common/event_channel_hv.cpp does that around these calls: a port is looked at or changed
-// with its domain's table lock held (both tables' for an interdomain pair). The bitmaps
-// are the guest's memory and change under atomics only.
+// with its domain's table lock held (both tables' for an interdomain pair).
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -19,9 +18,11 @@ struct Domain;
 
 namespace evtchn {
 
-// The 2-level ABI's capacity, and the granularity in which ports come into existence
-// (Xen allocates 64 at a time; ports beyond the allocated ones are "invalid").
-constexpr uint32_t kMaxPorts = xen::EVTCHN_2L_NR_CHANNELS;
+// The table's capacity (the FIFO ABI's; the 2-level ABI's is smaller: EvtchnDomain::limit),
+// and the granularity in which ports come into existence (Xen allocates 64 at a time;
+// ports beyond the allocated ones are "invalid").
+constexpr uint32_t kMaxPorts = xen::EVTCHN_FIFO_NR_CHANNELS;
+constexpr uint32_t kMax2lPorts = xen::EVTCHN_2L_NR_CHANNELS;
 constexpr uint32_t kBucketPorts = 64;
 
 enum class State : uint8_t { free, reserved, unbound, interdomain, pirq, virq, ipi };
@@ -29,6 +30,12 @@ enum class State : uint8_t { free, reserved, unbound, interdomain, pirq, virq, i
 struct Port {
     State state;
     uint16_t notify_vcpu;
+    // FIFO ABI: the queue priority; raised while its event word did not exist yet (the
+    // event waits for EVTCHNOP_expand_array); the queue it was last linked on.
+    uint8_t priority;
+    bool fifo_pending;
+    uint8_t last_priority;
+    uint16_t last_vcpu;
     union {
         uint16_t unbound_remote; // domain allowed to bind (unbound)
         struct {
@@ -43,9 +50,20 @@ struct Port {
 
 } // namespace evtchn
 
+namespace evtchn {
+struct PortAbi;
+namespace fifo {
+struct FifoDomain;
+}
+} // namespace evtchn
+
 struct EvtchnDomain {
     lib::SpinLock lock;
     uint32_t valid; // ports [0, valid) exist
+    uint32_t limit; // the ABI's number of ports: none at or above it is handed out
+    const evtchn::PortAbi* abi;
+    xen::shared_info* shared;       // the domain's (2-level bitmaps)
+    evtchn::fifo::FifoDomain* fifo; // the FIFO ABI's state, nullptr under 2-level
     evtchn::Port* buckets[evtchn::kMaxPorts / evtchn::kBucketPorts];
 };
 
@@ -60,8 +78,9 @@ struct Alloc {
 
 // --- The port table ------------------------------------------------------------------
 
-// A new table with port 0 reserved, or nullptr when out of memory.
-EvtchnDomain* table_create(const Alloc& alloc);
+// A new table with port 0 reserved, under the 2-level ABI over `shared`, or nullptr when
+// out of memory.
+EvtchnDomain* table_create(const Alloc& alloc, xen::shared_info* shared);
 // Gives back a table and its buckets (no port may refer to it any more).
 void table_free(EvtchnDomain* e, const Alloc& alloc);
 
@@ -75,8 +94,10 @@ inline Port* lookup(EvtchnDomain& e, uint32_t port) {
     return port_valid(e, port) ? &port_ref(e, port) : nullptr;
 }
 
-// Makes `port` exist and checks it is free: -ENOSPC beyond the ABI, -EBUSY when taken,
-// -ENOMEM when a bucket cannot be had.
+// Makes `port` exist and checks it is free: -ENOSPC beyond the ABI, -EBUSY when taken (or
+// still busy in the guest's view, as a FIFO port left LINKED), -ENOMEM when a bucket
+// cannot be had. A free port found gets the FIFO default priority (Xen's
+// evtchn_port_init) and no event saved for later.
 int allocate_port(EvtchnDomain& e, uint32_t port, const Alloc& alloc);
 // The lowest free port, or a negative error.
 int get_free_port(EvtchnDomain& e, const Alloc& alloc);
@@ -105,27 +126,17 @@ inline void make_ipi(Port& p, uint16_t vcpu) {
     p.notify_vcpu = vcpu;
 }
 // Back to the pool: notifications go back to vCPU 0 (the pending bit is the caller's:
-// clear_pending).
+// the ABI's clear_pending). The last queue stays: the port may still be its tail.
 void make_free(Port& p);
+// In use: bound to something (Xen's evtchn_usable), not free or reserved.
+inline bool usable(const Port& p) {
+    return p.state != State::free && p.state != State::reserved;
+}
 
 // EVTCHNOP_bind_vcpu's rule: unbound, interdomain and pirq ports and global VIRQs move
 // (0); per-vCPU VIRQs, IPIs and closed ports do not (-EINVAL).
 long rebind(Port& p, uint16_t vcpu);
 // EVTCHNOP_status's answer for a port (status, u, vcpu).
 void fill_status(const Port& p, xen::evtchn_status& s);
-
-// --- The 2-level bitmaps ------------------------------------------------------------------
-
-// Marks `port` pending. Returns false if it already was (nothing else changes). Otherwise
-// *upcall says whether the port is unmasked and its selector bit in `vi` was clear (so
-// the caller marks the upcall pending and kicks the vCPU).
-bool set_pending_bits(xen::shared_info& s, xen::vcpu_info& vi, uint32_t port, bool* upcall);
-// EVTCHNOP_unmask: clears the mask bit; true when it was set, the port is pending and its
-// selector bit in `vi` was clear (the caller then marks the upcall pending).
-bool unmask_bits(xen::shared_info& s, xen::vcpu_info* vi, uint32_t port);
-void clear_pending(xen::shared_info& s, uint32_t port);
-bool is_pending(const xen::shared_info& s, uint32_t port);
-// evtchn_upcall_pending = 1; true when it was clear.
-bool set_upcall_pending(xen::vcpu_info& vi);
 
 } // namespace evtchn

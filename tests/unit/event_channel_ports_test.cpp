@@ -1,11 +1,13 @@
 // common/event_channel_ports.h: the port table (ports appear 64 at a time, port 0 is
 // reserved, the lowest free port is handed out, Xen's errors at the ABI's end and when
-// memory runs out), the bind_vcpu and status rules per state, and the 2-level bitmaps.
+// memory runs out), the bind_vcpu and status rules per state, and the 2-level bitmaps
+// (common/event_channel_2l.h).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <memory>
 
+#include "common/event_channel_2l.h"
 #include "common/event_channel_ports.h"
 #include "public/errno.h"
 #include "public/xen.h"
@@ -30,7 +32,8 @@ void test_free(void* p) {
 constexpr Alloc kAlloc{test_zalloc, test_free};
 
 struct Table {
-    EvtchnDomain* e = table_create(kAlloc);
+    std::unique_ptr<shared_info> shared = std::make_unique<shared_info>();
+    EvtchnDomain* e = table_create(kAlloc, shared.get());
     ~Table() { table_free(e, kAlloc); }
 };
 
@@ -54,14 +57,14 @@ TEST(EventChannelPorts, LowestFreePortAndBuckets) {
     EXPECT_EQ(get_free_port(*t.e, kAlloc), 70);
     EXPECT_EQ(allocate_port(*t.e, 71, kAlloc), -XEN_EBUSY);
     EXPECT_EQ(allocate_port(*t.e, 0, kAlloc), -XEN_EBUSY);
-    EXPECT_EQ(allocate_port(*t.e, kMaxPorts, kAlloc), -XEN_ENOSPC);
-    EXPECT_EQ(allocate_port(*t.e, kMaxPorts - 1, kAlloc), 0);
-    EXPECT_EQ(t.e->valid, kMaxPorts);
+    EXPECT_EQ(allocate_port(*t.e, kMax2lPorts, kAlloc), -XEN_ENOSPC);
+    EXPECT_EQ(allocate_port(*t.e, kMax2lPorts - 1, kAlloc), 0);
+    EXPECT_EQ(t.e->valid, kMax2lPorts);
 }
 
 TEST(EventChannelPorts, FullTableAndOutOfMemory) {
     Table t;
-    for (uint32_t port = 1; port < kMaxPorts; port++)
+    for (uint32_t port = 1; port < kMax2lPorts; port++)
         make_unbound(port_ref(*t.e, uint32_t(get_free_port(*t.e, kAlloc))), 0);
     EXPECT_EQ(get_free_port(*t.e, kAlloc), -XEN_ENOSPC);
 
@@ -69,7 +72,7 @@ TEST(EventChannelPorts, FullTableAndOutOfMemory) {
     make_unbound(port_ref(*u.e, 1), 0);
     budget = 0;
     EXPECT_EQ(allocate_port(*u.e, 100, kAlloc), -XEN_ENOMEM);
-    EXPECT_EQ(table_create(kAlloc), nullptr);
+    EXPECT_EQ(table_create(kAlloc, u.shared.get()), nullptr);
     budget = 1 << 30;
     EXPECT_EQ(u.e->valid, kBucketPorts);
 }

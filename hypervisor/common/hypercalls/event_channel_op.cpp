@@ -1,8 +1,8 @@
 // HYPERVISOR_event_channel_op: each sub-op copies its argument in (-EFAULT if it cannot),
-// acts, and copies the argument back only on success. Only the 2-level ABI exists:
-// EVTCHNOP_init_control answers -ENOSYS so that guests stay with it.
+// acts, and copies the argument back only on success.
 #include "common/domain.h"
 #include "common/event_channel.h"
+#include "common/event_channel_fifo_hv.h"
 #include "common/hypercall.h"
 #include "common/hypercalls/hypercall_util.h"
 #include "common/pirq.h"
@@ -84,18 +84,14 @@ long do_event_channel_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t)
             return evtchn::reset(*d, cmd == kEvtchnopResetCont);
         });
     case xen::EVTCHNOP_init_control:
-        // No FIFO ABI: guests fall back to 2-level (Xen 4.17 itself offers FIFO).
-        return in_only<xen::evtchn_init_control>(arg, [](auto&) { return long(-xen::XEN_ENOSYS); });
+        return in_out<xen::evtchn_init_control>(
+            arg, [&](auto& op) { return evtchn::init_control(self, op); });
     case xen::EVTCHNOP_expand_array:
-        // As Xen without an initialised FIFO ABI.
-        return in_only<xen::evtchn_expand_array>(arg,
-                                                 [](auto&) { return long(-xen::XEN_EOPNOTSUPP); });
+        return in_only<xen::evtchn_expand_array>(
+            arg, [&](auto& op) { return evtchn::expand_array(self, op.array_gfn); });
     case xen::EVTCHNOP_set_priority:
-        // The 2-level ABI has no priorities: -ENOSYS for a valid port, as Xen.
-        return in_only<xen::evtchn_set_priority>(arg, [&](auto& op) -> long {
-            long rc = evtchn::port_poll(self, op.port);
-            return rc < 0 ? rc : -xen::XEN_ENOSYS;
-        });
+        return in_only<xen::evtchn_set_priority>(
+            arg, [](auto& op) { return evtchn::set_priority(op.port, op.priority); });
     default:
         return -xen::XEN_ENOSYS;
     }
