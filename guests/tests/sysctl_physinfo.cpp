@@ -18,6 +18,8 @@ void test_main() {
     XT_CHECK_EQ(p.nr_cpus, 2);
     XT_CHECK(p.max_cpu_id >= 1);
     XT_CHECK(p.capabilities & XEN_SYSCTL_PHYSCAP_pv);
+    XT_CHECK(p.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v1);
+    XT_CHECK(p.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2);
     XT_CHECK(p.cpu_khz > 0);
     XT_CHECK(p.total_pages > p.free_pages && p.free_pages > 0);
     XT_CHECK(p.total_pages <= p.max_mfn + 1);

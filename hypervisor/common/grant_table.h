@@ -1,8 +1,10 @@
-// Grant tables, version 1: how a domain lets another domain (or itself) reach one of its
-// frames. The granting domain writes grant_entry_v1 records (flags, grantee, frame) into
-// frames it shares with xenon; a grantee names a grant by (domain, ref) to copy to or
-// from the frame (GNTTABOP_copy) or to map it (GNTTABOP_map_grant_ref), and xenon keeps
-// the bookkeeping that makes this safe:
+// Grant tables: how a domain lets another domain (or itself) reach one of its frames.
+// The granting domain writes grant entries into frames it shares with xenon: version 1
+// records (flags, grantee, frame), or after GNTTABOP_set_version(2) version 2 records
+// (full-page, sub-page: a window of the frame, transitive: another domain's grant, for
+// copies) whose GTF_reading / GTF_writing flags live apart, in status frames. A grantee names a
+// grant by (domain, ref) to copy to or from the frame (GNTTABOP_copy) or to map it
+// (GNTTABOP_map_grant_ref), and xenon keeps the bookkeeping that makes this safe:
 //
 //   - the shared frames: allocated on demand up to max_frames (Xen's defaults: 1 at
 //     first, 64 at most), owned by the granting domain as hypervisor pages shared with it
@@ -10,8 +12,9 @@
 //   - active entries (xenon's own memory): per grant, who has it pinned and how often
 //     (four 8-bit counters, host/device x read/write, as Xen keeps them) and the machine
 //     frame pinned; while a grant is pinned its GTF_reading / GTF_writing flags are set
-//     in the shared entry, which xenon updates with compare-and-swap on the combined
-//     flags+domid word (the guest may rewrite the entry at any time);
+//     (version 1: in the shared entry, with compare-and-swap on the combined flags+domid
+//     word, as the guest may rewrite the entry at any time; version 2: in the status
+//     frame, the header checked again afterwards);
 //   - the maptrack of a mapping domain: one record per mapping, indexed by the handle
 //     the guest gets back, on per-vCPU free lists exactly as Xen hands handles out.
 //
@@ -41,12 +44,16 @@ using memory::DomId;
 
 struct Table; // a domain's grant table and maptrack (grant_table/table.h)
 
-inline constexpr unsigned kInitialFrames = 1;   // Xen's INITIAL_NR_GRANT_FRAMES (x86)
-inline constexpr unsigned kMaxFrames = 64;      // Xen's default gnttab_max_frames
-inline constexpr unsigned kEntriesPerFrame = 4096 / sizeof(xen::grant_entry_v1); // 512
-inline constexpr unsigned kMaptrackPerFrame = 256;  // Xen: 4096 / sizeof(grant_mapping)
+inline constexpr unsigned kInitialFrames = 1; // Xen's INITIAL_NR_GRANT_FRAMES (x86)
+inline constexpr unsigned kMaxFrames = 64;    // Xen's default gnttab_max_frames
+inline constexpr unsigned kEntriesPerFrame = 4096 / sizeof(xen::grant_entry_v1);   // 512
+inline constexpr unsigned kEntriesPerFrameV2 = 4096 / sizeof(xen::grant_entry_v2); // 256
+inline constexpr unsigned kStatusPerFrame = 4096 / sizeof(xen::grant_status_t);    // 2048
+inline constexpr unsigned kMaxStatusFrames =
+    (kMaxFrames * kEntriesPerFrameV2 + kStatusPerFrame - 1) / kStatusPerFrame; // 8
+inline constexpr unsigned kMaptrackPerFrame = 256;   // Xen: 4096 / sizeof(grant_mapping)
 inline constexpr unsigned kMaxMaptrackFrames = 1024; // Xen's gnttab_max_maptrack_frames
-inline constexpr unsigned kMaxVcpus = 32;           // per-vCPU maptrack free lists
+inline constexpr unsigned kMaxVcpus = 32;            // per-vCPU maptrack free lists
 inline constexpr uint32_t kMaptrackTail = ~0u;
 
 // Active-entry pin counters (Xen's layout): writable host mappings in bits 0-7, read-only
@@ -59,7 +66,9 @@ inline constexpr uint32_t kPinDevR = 1u << 24;
 inline constexpr uint32_t kPinHostWMask = 0xffu << 0;
 inline constexpr uint32_t kPinDevWMask = 0xffu << 16;
 // A counter may not reach 128 (Xen refuses a pin that could overflow).
-constexpr uint32_t pin_overflow_mask(uint32_t incr) { return incr << 7; }
+constexpr uint32_t pin_overflow_mask(uint32_t incr) {
+    return incr << 7;
+}
 
 // What the grant code needs from the machine. GNTST_* answers from the mapping hooks.
 struct Env {
@@ -87,8 +96,7 @@ struct Env {
     // Removes it again (new_addr == 0), or moves the mapping at linear address new_addr
     // into its place (unmap_and_replace); the entry must still map mfn with the rights the
     // flags say. The removed entry's references become the grant code's.
-    int16_t (*replace_host_mapping)(uint64_t addr, uint64_t mfn, uint64_t new_addr,
-                                    uint32_t flags);
+    int16_t (*replace_host_mapping)(uint64_t addr, uint64_t mfn, uint64_t new_addr, uint32_t flags);
     // Flushes the TLBs that may hold domain d's translations.
     void (*flush_tlb)(DomId d);
     // Writes back and invalidates the cache lines of bytes [offset, offset + length) of
@@ -118,13 +126,18 @@ struct Caller {
 int16_t setup_table(const Caller& c, DomId dom, uint32_t nr_frames, uint64_t* mfns);
 // GNTTABOP_query_size.
 int16_t query_size(const Caller& c, DomId dom, uint32_t* nr_frames, uint32_t* max_frames);
-// GNTTABOP_get_version: 0, -ESRCH (no such domain) or -EPERM; *version = 1.
+// GNTTABOP_get_version: 0, -ESRCH (no such domain) or -EPERM; *version 1 or 2.
 long get_version(const Caller& c, DomId dom, uint32_t* version);
-// GNTTABOP_set_version: version 1 is a no-op (0); version 2 is refused with -ENOSYS (as
-// Xen answers when it runs with gnttab=max-ver:1); anything else -EINVAL. *in_force = 1.
+// GNTTABOP_set_version on the caller's table: 0 (already in force, or switched: the
+// reserved entries 0-7 carried over, every other entry cleared), -EINVAL (neither 1 nor
+// 2), -EBUSY (an entry past the reserved ones pinned, or a status frame still mapped),
+// -EAGAIN / -ERANGE (back to 1 with a sub-page or transitive grant pinned / a reserved
+// entry version 1 cannot hold), -ENOMEM. *in_force: the version in force afterwards.
 long set_version(const Caller& c, uint32_t version, uint32_t* in_force);
-// GNTTABOP_get_status_frames: a version 1 table has no status frames.
-int16_t get_status_frames(const Caller& c, DomId dom, uint32_t nr_frames);
+// GNTTABOP_get_status_frames: the machine frames of dom's first nr_frames status frames
+// into mfns[0..nr_frames) (at most kMaxStatusFrames); GNTST_general_error for more than
+// the table has (a version 1 table has none).
+int16_t get_status_frames(const Caller& c, DomId dom, uint32_t nr_frames, uint64_t* mfns);
 // GNTTABOP_swap_grant_ref on the caller's own table.
 int16_t swap_grant_ref(const Caller& c, uint32_t ref_a, uint32_t ref_b);
 
@@ -180,9 +193,9 @@ struct CopyBuf {
     bool claimed;     // frame referenced (and, for a grant, pinned)
     bool domain_held; // `table`/`domid` valid
     bool is_gref;
-    bool have_type;   // writable type reference (destination)
-    DomId domid;      // as the guest named it (DOMID_SELF kept as such)
-    uint64_t key;     // grant ref or gmfn
+    bool have_type;      // writable type reference (destination)
+    DomId domid;         // as the guest named it (DOMID_SELF kept as such)
+    uint64_t key;        // grant ref or gmfn
     struct Table* table; // the named domain's table (also for frame numbers)
     memory::PageInfo* page;
     uint64_t mfn;
@@ -191,6 +204,9 @@ struct CopyBuf {
 struct CopyState {
     CopyBuf src, dest;
 };
+// A GNTST_* status, or kCopyRestart: a transitive grant changed while it was being pinned,
+// retry the element (Xen's ERESTART).
+inline constexpr int16_t kCopyRestart = 1;
 int16_t copy_one(const Caller& c, const xen::gnttab_copy& op, CopyState& st);
 void copy_release(CopyState& st); // releases both buffers and the domains
 
@@ -217,7 +233,8 @@ bool active_info(DomId dom, uint32_t ref, ActiveInfo* out);
 // How many handles dom's maptrack has in use, and whether dom has a table at all.
 unsigned maptrack_in_use(DomId dom);
 bool has_table(DomId dom);
-// The shared frame i of dom (its mfn), or ~0.
+// The shared frame i of dom (its mfn), or ~0; the same for its status frame i.
 uint64_t shared_frame(DomId dom, unsigned i);
+uint64_t status_frame(DomId dom, unsigned i);
 
 } // namespace gnttab

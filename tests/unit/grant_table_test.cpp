@@ -7,9 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <cstdlib>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <set>
 #include <thread>
 #include <vector>
@@ -31,9 +31,9 @@ using namespace xen;
 
 constexpr uint64_t kFrames = 256;
 constexpr DomId kPriv = 0;
-constexpr DomId kDomA = 1; // grants
-constexpr DomId kDomB = 2; // maps and copies
-constexpr DomId kDomC = 3; // a third party
+constexpr DomId kDomA = 1;                   // grants
+constexpr DomId kDomB = 2;                   // maps and copies
+constexpr DomId kDomC = 3;                   // a third party
 constexpr uint64_t kL1[] = {70, 71, 72, 73}; // each domain's L1 table (by domid)
 constexpr uint64_t kVaBase = 0x40000000;     // linear address of L1 slot 0
 constexpr uint64_t kNoL1Va = 0xdead0000;     // an address with no L1 behind it
@@ -45,9 +45,15 @@ std::set<DomId> g_live;
 DomId g_current; // the domain whose vCPU is "running" (host mappings go into its L1)
 unsigned g_flushes;
 
-uint64_t* map_words(uint64_t mfn) { return (*g_mem)[mfn].data(); }
-void* map_frame(uint64_t mfn) { return (*g_mem)[mfn].data(); }
-bool privileged(DomId d) { return d == kPriv; }
+uint64_t* map_words(uint64_t mfn) {
+    return (*g_mem)[mfn].data();
+}
+void* map_frame(uint64_t mfn) {
+    return (*g_mem)[mfn].data();
+}
+bool privileged(DomId d) {
+    return d == kPriv;
+}
 
 uint64_t alloc_frame() {
     if (g_pool.empty())
@@ -68,9 +74,15 @@ void free_frame(uint64_t mfn) {
     pg->state = memory::FrameState::free;
     g_pool.push_back(mfn);
 }
-void* zalloc(size_t n) { return calloc(1, n); }
-void release(void* p) { free(p); }
-bool domain_live(DomId d) { return g_live.count(d) != 0; }
+void* zalloc(size_t n) {
+    return calloc(1, n);
+}
+void release(void* p) {
+    free(p);
+}
+bool domain_live(DomId d) {
+    return g_live.count(d) != 0;
+}
 
 uint64_t grant_pte(uint64_t mfn, uint32_t flags) {
     return (mfn << 12) | pt::kPresent | pt::kAccessed | pt::kDirty |
@@ -118,9 +130,13 @@ int16_t replace_host(uint64_t addr, uint64_t mfn, uint64_t new_addr, uint32_t fl
     }
     return GNTST_okay;
 }
-void flush_tlb(DomId) { g_flushes++; }
+void flush_tlb(DomId) {
+    g_flushes++;
+}
 unsigned g_cache_flushes;
-void flush_cache(uint64_t, unsigned, unsigned) { g_cache_flushes++; }
+void flush_cache(uint64_t, unsigned, unsigned) {
+    g_cache_flushes++;
+}
 
 class GrantTable : public ::testing::Test {
   protected:
@@ -192,8 +208,7 @@ class GrantTable : public ::testing::Test {
         EXPECT_EQ(gnttab::query_size(As(d), DOMID_SELF, &nr, &max), GNTST_okay);
         uint64_t mfn = gnttab::shared_frame(d, ref / gnttab::kEntriesPerFrame);
         EXPECT_NE(mfn, ~0ull);
-        return reinterpret_cast<grant_entry_v1*>(mem_[mfn].data()) +
-               ref % gnttab::kEntriesPerFrame;
+        return reinterpret_cast<grant_entry_v1*>(mem_[mfn].data()) + ref % gnttab::kEntriesPerFrame;
     }
     void Grant(DomId granter, uint32_t ref, DomId grantee, uint64_t frame, uint16_t extra = 0) {
         grant_entry_v1* e = Entry(granter, ref);
@@ -328,7 +343,7 @@ TEST_F(GrantTable, OtherDomainsTablesNeedPrivilege) {
     EXPECT_EQ(gnttab::setup_table(As(kDomB), kDomA, 1, mfns), GNTST_permission_denied);
     EXPECT_EQ(gnttab::query_size(As(kDomB), kDomA, &nr, &max), GNTST_permission_denied);
     EXPECT_EQ(gnttab::get_version(As(kDomB), kDomA, &v), -XEN_EPERM);
-    EXPECT_EQ(gnttab::get_status_frames(As(kDomB), kDomA, 0), GNTST_permission_denied);
+    EXPECT_EQ(gnttab::get_status_frames(As(kDomB), kDomA, 0, nullptr), GNTST_permission_denied);
     EXPECT_EQ(gnttab::setup_table(As(kPriv), kDomA, 2, mfns), GNTST_okay);
     EXPECT_EQ(gnttab::query_size(As(kPriv), kDomA, &nr, &max), GNTST_okay);
     EXPECT_EQ(nr, 2u);
@@ -339,8 +354,9 @@ TEST_F(GrantTable, OtherDomainsTablesNeedPrivilege) {
     EXPECT_FALSE(gnttab::has_table(9));
 }
 
-TEST_F(GrantTable, VersionOneOnly) {
+TEST_F(GrantTable, VersionsAndTheirErrors) {
     uint32_t v = 0;
+    uint64_t mfns[8] = {};
     EXPECT_EQ(gnttab::get_version(As(kDomA), DOMID_SELF, &v), 0);
     EXPECT_EQ(v, 1u);
     for (uint32_t bad : {0u, 3u, 0x80000001u}) {
@@ -348,11 +364,205 @@ TEST_F(GrantTable, VersionOneOnly) {
         EXPECT_EQ(gnttab::set_version(As(kDomA), bad, &v), -XEN_EINVAL);
         EXPECT_EQ(v, 1u);
     }
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), -XEN_ENOSYS);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0);
+    EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 0, mfns), GNTST_okay);
+    EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 1, mfns), GNTST_general_error);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    EXPECT_EQ(v, 2u);
+    EXPECT_EQ(gnttab::get_version(As(kPriv), kDomA, &v), 0);
+    EXPECT_EQ(v, 2u);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 3, &v), -XEN_EINVAL);
+    EXPECT_EQ(v, 2u);
+    // One status frame for up to 8 shared frames, shared with the domain like them.
+    EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 1, mfns), GNTST_okay);
+    EXPECT_EQ(mfns[0], gnttab::status_frame(kDomA, 0));
+    EXPECT_EQ(table_.page(mfns[0])->owner, kDomA);
+    EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 2, mfns), GNTST_general_error);
+    uint64_t frames[64];
+    EXPECT_EQ(gnttab::setup_table(As(kDomA), DOMID_SELF, 9, frames), GNTST_okay);
+    EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 2, mfns), GNTST_okay);
+    const size_t pool = g_pool.size();
     EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0);
     EXPECT_EQ(v, 1u);
-    EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 0), GNTST_okay);
-    EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 1), GNTST_general_error);
+    EXPECT_EQ(g_pool.size(), pool + 2); // both status frames back
+    EXPECT_EQ(gnttab::status_frame(kDomA, 0), ~0ull);
+}
+
+// Version 2 entry `ref` of d's table, and its status entry.
+grant_entry_v2* EntryV2(std::vector<std::array<uint64_t, 512>>& mem, DomId d, uint32_t ref) {
+    uint64_t mfn = gnttab::shared_frame(d, ref / gnttab::kEntriesPerFrameV2);
+    return reinterpret_cast<grant_entry_v2*>(mem[mfn].data()) + ref % gnttab::kEntriesPerFrameV2;
+}
+uint16_t& StatusV2(std::vector<std::array<uint64_t, 512>>& mem, DomId d, uint32_t ref) {
+    uint64_t mfn = gnttab::status_frame(d, ref / gnttab::kStatusPerFrame);
+    return reinterpret_cast<uint16_t*>(mem[mfn].data())[ref % gnttab::kStatusPerFrame];
+}
+void GrantV2(std::vector<std::array<uint64_t, 512>>& mem, DomId d, uint32_t ref, DomId to,
+             uint64_t frame, uint16_t extra = 0, uint16_t off = 0, uint16_t len = 0) {
+    grant_entry_v2* e = EntryV2(mem, d, ref);
+    e->hdr.domid = to;
+    e->full_page.frame = frame;
+    if (extra & GTF_sub_page) {
+        e->sub_page.page_off = off;
+        e->sub_page.length = len;
+    }
+    e->hdr.flags = GTF_permit_access | extra;
+}
+
+TEST_F(GrantTable, SwitchKeepsReservedEntriesAndClearsTheRest) {
+    uint32_t v;
+    Grant(kDomA, 1, kDomB, 21, GTF_readonly);
+    Grant(kDomA, 9, kDomB, 22);
+    // A reserved entry may stay mapped across the switch; its flags move to the status.
+    auto m = Map(As(kDomB), kDomA, 1, GNTMAP_host_map | GNTMAP_readonly, kVa);
+    ASSERT_EQ(m.status, GNTST_okay);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    grant_entry_v2* e = EntryV2(mem_, kDomA, 1);
+    EXPECT_EQ(e->hdr.flags, GTF_permit_access | GTF_readonly);
+    EXPECT_EQ(e->hdr.domid, kDomB);
+    EXPECT_EQ(e->full_page.frame, 21u);
+    EXPECT_EQ(StatusV2(mem_, kDomA, 1), GTF_reading);
+    EXPECT_EQ(EntryV2(mem_, kDomA, 9)->hdr.flags, 0);
+    EXPECT_EQ(Unmap(As(kDomB), m.handle, kVa), GNTST_okay);
+    EXPECT_EQ(StatusV2(mem_, kDomA, 1), 0);
+    // 256 entries per frame now.
+    EXPECT_EQ(Map(As(kDomB), kDomA, 256, GNTMAP_host_map, kVa).status, GNTST_bad_gntref);
+    // Back: non-access reserved entries are dropped, access ones keep their status.
+    EntryV2(mem_, kDomA, 2)->hdr.flags = GTF_accept_transfer;
+    m = Map(As(kDomB), kDomA, 1, GNTMAP_host_map | GNTMAP_readonly, kVa);
+    ASSERT_EQ(m.status, GNTST_okay);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0);
+    EXPECT_EQ(Flags(kDomA, 1), GTF_permit_access | GTF_readonly | GTF_reading);
+    EXPECT_EQ(Entry(kDomA, 1)->frame, 21u);
+    EXPECT_EQ(Flags(kDomA, 2), 0);
+    EXPECT_EQ(Unmap(As(kDomB), m.handle, kVa), GNTST_okay);
+    EXPECT_EQ(Flags(kDomA, 1), GTF_permit_access | GTF_readonly);
+}
+
+TEST_F(GrantTable, SwitchRefusals) {
+    uint32_t v;
+    Grant(kDomA, 9, kDomB, 22);
+    auto m = Map(As(kDomB), kDomA, 9, GNTMAP_host_map, kVa);
+    ASSERT_EQ(m.status, GNTST_okay);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), -XEN_EBUSY);
+    EXPECT_EQ(v, 1u);
+    EXPECT_EQ(Unmap(As(kDomB), m.handle, kVa), GNTST_okay);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    // A reserved transitive entry, or a frame above 32 bits, has no version 1 form.
+    grant_entry_v2* e = EntryV2(mem_, kDomA, 3);
+    e->transitive.trans_domid = kDomC;
+    e->hdr.flags = GTF_transitive;
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_ERANGE);
+    EXPECT_EQ(v, 2u);
+    GrantV2(mem_, kDomA, 3, kDomB, 1ull << 32);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_ERANGE);
+    e->hdr.flags = 0;
+    // A sub-page grant pinned by a copy in flight: -EAGAIN.
+    GrantV2(mem_, kDomA, 4, kDomB, 20, GTF_sub_page, 0, 64);
+    gnttab::CopyState st{};
+    g_current = kDomB;
+    EXPECT_EQ(gnttab::copy_one(As(kDomB), GrefToGmfn(4, kDomA, 0, 40, 0, 64), st), GNTST_okay);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_EAGAIN);
+    gnttab::copy_release(st);
+    // A status frame the domain still references: -EBUSY, nothing changed.
+    PageInfo* sp = table_.page(gnttab::status_frame(kDomA, 0));
+    ASSERT_TRUE(memory::get_page(sp, kDomA));
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_EBUSY);
+    EXPECT_EQ(v, 2u);
+    EXPECT_EQ(sp->owner, kDomA);
+    EXPECT_EQ(EntryV2(mem_, kDomA, 4)->hdr.flags, GTF_permit_access | GTF_sub_page);
+    memory::put_page(sp);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0);
+}
+
+TEST_F(GrantTable, V2MapSetsTheStatusFrame) {
+    uint32_t v;
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    GrantV2(mem_, kDomA, 10, kDomB, 21);
+    auto m = Map(As(kDomB), kDomA, 10, GNTMAP_host_map, kVa);
+    ASSERT_EQ(m.status, GNTST_okay);
+    EXPECT_EQ(m.dev_bus_addr, 21u << 12);
+    EXPECT_EQ(StatusV2(mem_, kDomA, 10), GTF_reading | GTF_writing);
+    EXPECT_EQ(EntryV2(mem_, kDomA, 10)->hdr.flags, GTF_permit_access);
+    EXPECT_EQ(Unmap(As(kDomB), m.handle, kVa), GNTST_okay);
+    EXPECT_EQ(StatusV2(mem_, kDomA, 10), 0);
+    EXPECT_EQ(Count(21), 1u);
+    // Sub-page and transitive grants are never mapped; read-only ones not writably.
+    GrantV2(mem_, kDomA, 11, kDomB, 21, GTF_sub_page, 0, 128);
+    EXPECT_EQ(Map(As(kDomB), kDomA, 11, GNTMAP_host_map, kVa).status, GNTST_general_error);
+    EntryV2(mem_, kDomA, 12)->hdr.domid = kDomB;
+    EntryV2(mem_, kDomA, 12)->hdr.flags = GTF_transitive;
+    EXPECT_EQ(Map(As(kDomB), kDomA, 12, GNTMAP_host_map, kVa).status, GNTST_general_error);
+    GrantV2(mem_, kDomA, 13, kDomB, 21, GTF_readonly);
+    EXPECT_EQ(Map(As(kDomB), kDomA, 13, GNTMAP_host_map, kVa).status, GNTST_general_error);
+    for (uint32_t ref : {11u, 12u, 13u})
+        EXPECT_EQ(StatusV2(mem_, kDomA, ref), 0);
+    EXPECT_EQ(Pin(kDomA, 11) | Pin(kDomA, 12) | Pin(kDomA, 13), 0u);
+}
+
+TEST_F(GrantTable, V2SubPageCopyStaysInItsWindow) {
+    uint32_t v;
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    GrantV2(mem_, kDomA, 10, kDomB, 20, GTF_sub_page, 100, 50);
+    auto* src = reinterpret_cast<uint8_t*>(mem_[20].data());
+    auto* dst = reinterpret_cast<uint8_t*>(mem_[40].data());
+    EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(10, kDomA, 100, 40, 0, 50)), GNTST_okay);
+    EXPECT_EQ(memcmp(dst, src + 100, 50), 0);
+    EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(10, kDomA, 99, 40, 0, 2)), GNTST_general_error);
+    EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(10, kDomA, 140, 40, 0, 11)), GNTST_general_error);
+    EXPECT_EQ(StatusV2(mem_, kDomA, 10), 0);
+    EXPECT_EQ(Pin(kDomA, 10), 0u);
+    // A window past the page: the page's end still bounds the copy.
+    GrantV2(mem_, kDomA, 11, kDomB, 20, GTF_sub_page, 4000, 0xffff);
+    EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(11, kDomA, 4000, 40, 0, 96)), GNTST_okay);
+    EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(11, kDomA, 4000, 40, 0, 97)), GNTST_bad_copy_arg);
+    // page_off is kept in 15 bits, as Xen keeps it.
+    GrantV2(mem_, kDomA, 12, kDomB, 20, GTF_sub_page, 0x8000 + 16, 16);
+    EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(12, kDomA, 16, 40, 0, 16)), GNTST_okay);
+    EXPECT_EQ(Count(20), 1u);
+}
+
+TEST_F(GrantTable, V2TransitiveCopyOneLevelOnly) {
+    uint32_t v;
+    // C grants frame 60 to A; A grants it on to B transitively; B copies from (A, 5).
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    Grant(kDomC, 7, kDomA, 60);
+    memset(mem_[60].data(), 0x5c, 4096);
+    grant_entry_v2* e = EntryV2(mem_, kDomA, 5);
+    e->transitive.trans_domid = kDomC;
+    e->transitive.gref = 7;
+    e->hdr.domid = kDomB;
+    e->hdr.flags = GTF_transitive;
+    gnttab::CopyState st{};
+    g_current = kDomB;
+    EXPECT_EQ(gnttab::copy_one(As(kDomB), GrefToGmfn(5, kDomA, 0, 40, 0, 64), st), GNTST_okay);
+    EXPECT_EQ(reinterpret_cast<uint8_t*>(mem_[40].data())[63], 0x5c);
+    EXPECT_EQ(StatusV2(mem_, kDomA, 5), GTF_reading);
+    EXPECT_EQ(Flags(kDomC, 7), GTF_permit_access | GTF_reading);
+    EXPECT_EQ(Pin(kDomC, 7), gnttab::kPinHostR);
+    gnttab::copy_release(st);
+    EXPECT_EQ(StatusV2(mem_, kDomA, 5), 0);
+    EXPECT_EQ(Flags(kDomC, 7), GTF_permit_access);
+    EXPECT_EQ(Pin(kDomC, 7), 0u);
+    EXPECT_EQ(Count(60), 1u);
+    // Never itself, never a second level (a loop back to A included), never nobody.
+    e->transitive.trans_domid = kDomA;
+    EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(5, kDomA, 0, 40, 0, 64)), GNTST_general_error);
+    EXPECT_EQ(gnttab::set_version(As(kDomC), 2, &v), 0);
+    grant_entry_v2* c = EntryV2(mem_, kDomC, 7);
+    c->transitive.trans_domid = kDomA;
+    c->transitive.gref = 5;
+    c->hdr.domid = kDomA;
+    c->hdr.flags = GTF_transitive;
+    e->transitive.trans_domid = kDomC;
+    EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(5, kDomA, 0, 40, 0, 64)), GNTST_general_error);
+    e->transitive.trans_domid = 9;
+    EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(5, kDomA, 0, 40, 0, 64)), GNTST_general_error);
+    EXPECT_EQ(StatusV2(mem_, kDomA, 5) | StatusV2(mem_, kDomC, 7), 0);
+    EXPECT_EQ(Pin(kDomA, 5) | Pin(kDomC, 7), 0u);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_ERANGE); // ref 5 is reserved
+    e->hdr.flags = 0;
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0); // no v2 operation left over
 }
 
 // --- Copy -----------------------------------------------------------------------------
@@ -445,8 +655,7 @@ TEST_F(GrantTable, CopyBatchKeepsBuffersPinnedWhileTheyStayTheSame) {
     EXPECT_EQ(gnttab::copy_one(b, GrefToGmfn(10, kDomA, 8, 40, 8, 8), st), GNTST_okay);
     EXPECT_EQ(Pin(kDomA, 10), gnttab::kPinHostR);
     // A failed element lets both go; the next one claims them again.
-    EXPECT_EQ(gnttab::copy_one(b, GrefToGmfn(10, kDomA, 4090, 40, 0, 8), st),
-              GNTST_bad_copy_arg);
+    EXPECT_EQ(gnttab::copy_one(b, GrefToGmfn(10, kDomA, 4090, 40, 0, 8), st), GNTST_bad_copy_arg);
     EXPECT_EQ(Pin(kDomA, 10), 0u);
     EXPECT_EQ(Flags(kDomA, 10), GTF_permit_access);
     EXPECT_EQ(gnttab::copy_one(b, GrefToGmfn(10, kDomA, 16, 40, 16, 8), st), GNTST_okay);
@@ -568,9 +777,9 @@ TEST_F(GrantTable, MapRefusals) {
     EXPECT_EQ(Map(b, kDomA, 14, GNTMAP_host_map, kVa).status, GNTST_bad_page);
     EXPECT_EQ(Map(b, kDomA, 15, GNTMAP_host_map, kVa).status, GNTST_general_error);
     EXPECT_EQ(Map(b, kDomA, 10, GNTMAP_host_map, kNoL1Va).status, GNTST_general_error);
-    EXPECT_EQ(Map(b, kDomA, 10, GNTMAP_host_map | GNTMAP_contains_pte,
-                  (kL1[kDomB] << 12) + 1).status,
-              GNTST_general_error);
+    EXPECT_EQ(
+        Map(b, kDomA, 10, GNTMAP_host_map | GNTMAP_contains_pte, (kL1[kDomB] << 12) + 1).status,
+        GNTST_general_error);
     // Someone else's L1 table is no place for B's mapping.
     EXPECT_EQ(Map(b, kDomA, 10, GNTMAP_host_map | GNTMAP_contains_pte, kL1[kDomC] << 12).status,
               GNTST_general_error);
@@ -617,7 +826,7 @@ TEST_F(GrantTable, DeviceMappings) {
     auto m = Map(b, kDomA, 10, GNTMAP_device_map | GNTMAP_host_map, kVa);
     ASSERT_EQ(m.status, GNTST_okay);
     EXPECT_EQ(Pin(kDomA, 10), gnttab::kPinDevW + gnttab::kPinHostW);
-    EXPECT_EQ(Count(20), 3u);  // one each
+    EXPECT_EQ(Count(20), 3u); // one each
     EXPECT_EQ(TCount(20), 2u);
     EXPECT_EQ(Unmap(b, m.handle, 0, 0x1000), GNTST_bad_dev_addr);
     EXPECT_EQ(Unmap(b, m.handle, kVa, 0), GNTST_okay); // the host half
@@ -651,8 +860,8 @@ TEST_F(GrantTable, MappingOverAnExistingEntryDropsItsReferences) {
     const auto b = As(kDomB);
     // B maps its own frame 41 writable at kVa first.
     bool flush = false;
-    ASSERT_EQ(memory::update_entry(kL1[kDomB], 5, (41u << 12) | pt::kPresent | pt::kRw, memory::EntryWrite::normal,
-                                   kDomB, kDomB, &flush),
+    ASSERT_EQ(memory::update_entry(kL1[kDomB], 5, (41u << 12) | pt::kPresent | pt::kRw,
+                                   memory::EntryWrite::normal, kDomB, kDomB, &flush),
               0);
     EXPECT_EQ(Count(41), 2u);
     EXPECT_EQ(TCount(41), 1u);
@@ -662,9 +871,9 @@ TEST_F(GrantTable, MappingOverAnExistingEntryDropsItsReferences) {
     EXPECT_EQ(TCount(41), 0u);
     // B overwrites the grant's entry itself: the entry's references go with it, the
     // unmap fails (the pin stays until B goes away, as in Xen).
-    ASSERT_EQ(memory::update_entry(kL1[kDomB], 5, 0, memory::EntryWrite::normal, kDomB, kDomB,
-                                   &flush),
-              0);
+    ASSERT_EQ(
+        memory::update_entry(kL1[kDomB], 5, 0, memory::EntryWrite::normal, kDomB, kDomB, &flush),
+        0);
     EXPECT_EQ(Count(20), 1u);
     EXPECT_EQ(TCount(20), 0u);
     EXPECT_EQ(Unmap(b, m.handle, kVa), GNTST_general_error);
@@ -681,8 +890,8 @@ TEST_F(GrantTable, UnmapAndReplaceMovesAnotherEntryIn) {
     auto m = Map(b, kDomA, 10, GNTMAP_host_map, kVa);
     ASSERT_EQ(m.status, GNTST_okay);
     bool flush = false;
-    ASSERT_EQ(memory::update_entry(kL1[kDomB], 6, (42u << 12) | pt::kPresent, memory::EntryWrite::normal,
-                                   kDomB, kDomB, &flush),
+    ASSERT_EQ(memory::update_entry(kL1[kDomB], 6, (42u << 12) | pt::kPresent,
+                                   memory::EntryWrite::normal, kDomB, kDomB, &flush),
               0);
     gnttab::Unmap u{};
     u.host_addr = kVa;
@@ -784,7 +993,7 @@ TEST_F(GrantTable, CacheFlushOfOwnAndGrantedFrames) {
     op.a.dev_bus_addr = 20u << 12;
     op.length = 64;
     op.op = GNTTAB_CACHE_CLEAN;
-    EXPECT_EQ(gnttab::cache_flush(As(kDomA), op, 0), 0); // the owner
+    EXPECT_EQ(gnttab::cache_flush(As(kDomA), op, 0), 0);           // the owner
     EXPECT_EQ(gnttab::cache_flush(As(kDomB), op, 0), -XEN_EINVAL); // not mapped by B
     auto m = Map(As(kDomB), kDomA, 10, GNTMAP_device_map | GNTMAP_readonly, 0);
     ASSERT_EQ(m.status, GNTST_okay);

@@ -9,45 +9,101 @@
 namespace gnttab {
 namespace {
 
-// Xen's acquire_grant_for_copy for a version 1 grant: pins (rt, ref) for ldom as a host
-// read (or write) and references its frame into b.
-int16_t acquire_for_copy(Table& rt, uint32_t ref, DomId ldom, bool readonly, CopyBuf& b) {
+int16_t acquire_for_copy(Table& rt, uint32_t ref, DomId ldom, bool readonly, bool allow_transitive,
+                         CopyBuf& b);
+
+void release_for_copy(Table& rt, uint32_t ref, bool readonly);
+
+// Xen's acquire_grant_for_copy, after the checks every grant gets, for a version 2
+// transitive grant (rt.lock held on entry and on return): the grant it leads to is
+// acquired for rt's domain (one level only: never itself transitive), with rt's lock
+// dropped meanwhile; if the entry changed in between, kCopyRestart.
+int16_t acquire_transitive(Table& rt, uint32_t ref, DomId ldom, bool readonly,
+                           bool allow_transitive, const Grant& g, CopyBuf& b) {
+    Active& act = active_of(rt, ref);
+    const uint32_t old_pin = act.pin;
+    if (!old_pin || (!readonly && !(old_pin & (kPinHostWMask | kPinDevWMask)))) {
+        if (int16_t rc = set_status(rt, ref, act, readonly, false, ldom))
+            return rc;
+    }
+    Table* td = nullptr;
+    if (allow_transitive && g.trans_domid != rt.domid) // never self-referential
+        td = get_table(g.trans_domid);
+    if (!td) {
+        reduce_status(rt, act, ref, readonly);
+        return xen::GNTST_general_error;
+    }
+    rt.nr_v2_ops++;
+    rt.lock.unlock();
+    int16_t rc = acquire_for_copy(*td, g.trans_gref, rt.domid, readonly, false, b);
+    rt.lock.lock();
+    if (rc != xen::GNTST_okay) {
+        rt.nr_v2_ops--;
+        table_put(td);
+        reduce_status(rt, act, ref, readonly);
+        return rc;
+    }
+    if (rt.version != 2 || act.pin != old_pin ||
+        (old_pin && (act.domid != ldom || act.mfn != b.mfn || act.start != b.offset ||
+                     act.length != b.length || act.trans != td || act.trans_gref != g.trans_gref ||
+                     !act.is_sub_page))) {
+        rt.lock.unlock();
+        release_for_copy(*td, g.trans_gref, readonly);
+        memory::put_page(b.page);
+        b.page = nullptr;
+        rt.lock.lock();
+        rt.nr_v2_ops--;
+        reduce_status(rt, act, ref, readonly);
+        return kCopyRestart;
+    }
+    if (!old_pin) // treated as sub-page whatever it leads to: never mapped
+        act = Active{0, ldom, b.offset, b.length, true, g.trans_gref, td, b.mfn};
+    else
+        rt.nr_v2_ops--; // counted once per pinned entry
+    act.pin += readonly ? kPinHostR : kPinHostW;
+    return xen::GNTST_okay;
+}
+
+// Xen's acquire_grant_for_copy: pins (rt, ref) for ldom as a host read (or write) and
+// references its frame into b, with the window of it the grant allows.
+int16_t acquire_locked(Table& rt, uint32_t ref, DomId ldom, bool readonly, bool allow_transitive,
+                       CopyBuf& b) {
     const uint32_t incr = readonly ? kPinHostR : kPinHostW;
-    lib::LockGuard guard(rt.lock);
     if (rt.dead)
         return xen::GNTST_bad_domain;
     if (ref >= nr_entries(rt))
         return xen::GNTST_bad_gntref;
     Active& act = active_of(rt, ref);
-    xen::grant_entry_v1* e = shared_of(rt, ref);
     if (act.pin && (act.domid != ldom || (act.pin & pin_overflow_mask(incr))))
         return xen::GNTST_general_error;
+    const Grant g = read_entry(rt, ref);
+    if (rt.version == 2 && (g.flags & xen::GTF_type_mask) == xen::GTF_transitive)
+        return acquire_transitive(rt, ref, ldom, readonly, allow_transitive, g, b);
     const uint32_t old_pin = act.pin;
     memory::PageInfo* pg;
     if (!old_pin || (!readonly && !(old_pin & (kPinHostWMask | kPinDevWMask)))) {
         int16_t rc = set_status(rt, ref, act, readonly, false, ldom);
         if (rc != xen::GNTST_okay)
             return rc;
+        // set_status saw the entry's flags after g was read: read what it grants again.
+        const Grant now = read_entry(rt, ref);
+        pg = get_owned_frame(now.frame, rt.domid);
+        if (!pg) {
+            reduce_status(rt, act, ref, readonly);
+            return xen::GNTST_bad_page;
+        }
         if (!old_pin) {
-            uint64_t frame = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
-            pg = get_owned_frame(frame, rt.domid);
-            if (!pg) {
-                reduce_status(rt, act, ref, readonly);
-                return xen::GNTST_bad_page;
-            }
-            act.domid = ldom;
-            act.mfn = frame;
-        } else {
-            // Pinned for reading already, now for writing too: the entry must still name
-            // the frame pinned (Xen 4.17.7 checks this as well).
-            uint64_t frame = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
-            pg = get_owned_frame(frame, rt.domid);
-            if (!pg || frame != act.mfn) {
-                if (pg)
-                    memory::put_page(pg);
-                reduce_status(rt, act, ref, readonly);
-                return pg ? xen::GNTST_general_error : xen::GNTST_bad_page;
-            }
+            act = Active{0, ldom, now.start, now.length, now.sub_page, 0, nullptr, now.frame};
+            if (now.sub_page)
+                rt.nr_v2_ops++;
+        } else if (now.frame != act.mfn || act.trans ||
+                   (act.is_sub_page &&
+                    (!now.sub_page || act.start != now.start || act.length != now.length))) {
+            // Pinned for reading already, now for writing too: the entry must still grant
+            // what is pinned (Xen 4.17.7 checks this as well).
+            memory::put_page(pg);
+            reduce_status(rt, act, ref, readonly);
+            return xen::GNTST_general_error;
         }
     } else {
         pg = get_owned_frame(act.mfn, rt.domid);
@@ -59,16 +115,36 @@ int16_t acquire_for_copy(Table& rt, uint32_t ref, DomId ldom, bool readonly, Cop
     act.pin += incr;
     b.page = pg;
     b.mfn = act.mfn;
-    b.offset = 0;
-    b.length = kPageSize;
+    b.offset = act.start;
+    b.length = act.length;
     return xen::GNTST_okay;
 }
 
-void release_for_copy(Table& rt, uint32_t ref, bool readonly) {
+int16_t acquire_for_copy(Table& rt, uint32_t ref, DomId ldom, bool readonly, bool allow_transitive,
+                         CopyBuf& b) {
     lib::LockGuard guard(rt.lock);
-    Active& act = active_of(rt, ref);
-    act.pin -= readonly ? kPinHostR : kPinHostW;
-    reduce_status(rt, act, ref, readonly);
+    return acquire_locked(rt, ref, ldom, readonly, allow_transitive, b);
+}
+
+// Xen's release_grant_for_copy: drops the pin, and that of the grant a transitive one
+// leads to.
+void release_for_copy(Table& rt, uint32_t ref, bool readonly) {
+    Table* trans;
+    uint32_t trans_gref;
+    {
+        lib::LockGuard guard(rt.lock);
+        Active& act = active_of(rt, ref);
+        trans = act.trans;
+        trans_gref = act.trans_gref;
+        act.pin -= readonly ? kPinHostR : kPinHostW;
+        reduce_status(rt, act, ref, readonly);
+        if (!act.pin && act.is_sub_page)
+            rt.nr_v2_ops--;
+    }
+    if (trans) {
+        release_for_copy(*trans, trans_gref, readonly);
+        table_put(trans); // the pin's reference
+    }
 }
 
 bool buf_readonly(const CopyState& st, const CopyBuf& b) {
@@ -116,7 +192,7 @@ int16_t claim_buf(const Caller& c, const xen::gnttab_copy& op, const xen::gnttab
                   CopyState& st, CopyBuf& b, uint16_t gref_flag) {
     bool readonly = buf_readonly(st, b);
     if (op.flags & gref_flag) {
-        int16_t rc = acquire_for_copy(*b.table, p.u.ref, c.domid, readonly, b);
+        int16_t rc = acquire_for_copy(*b.table, p.u.ref, c.domid, readonly, true, b);
         if (rc != xen::GNTST_okay)
             return rc;
         b.is_gref = true;

@@ -1,37 +1,36 @@
-// The shared entries of a table and their status flags: how an entry is found, what its
-// flags permit, and the GTF_reading / GTF_writing flags xenon keeps in it while pinned.
+// The shared entries of a table and their status flags, in either version: how an entry
+// is found, what it grants, what its flags permit, and the GTF_reading / GTF_writing flags
+// xenon keeps while it is pinned (version 1: in the entry's flags; version 2: in the
+// separate status frames). The only code that knows an entry's layout.
 #include "common/grant_table/table.h"
 
 #include "public/xen.h"
 
 namespace gnttab {
-
-uint32_t nr_entries(const Table& t) {
-    return t.nr_frames * kEntriesPerFrame;
-}
-xen::grant_entry_v1* shared_of(Table& t, uint32_t ref) {
-    return t.shared[ref / kEntriesPerFrame] + ref % kEntriesPerFrame;
-}
-
-// --- The shared entry's status flags ----------------------------------------------------
-// flags (bits 0-15) and domid (16-31) are read and changed as one 32-bit word.
-
 namespace {
 
-uint32_t* combo(xen::grant_entry_v1* e) {
-    return reinterpret_cast<uint32_t*>(e);
+xen::grant_entry_v1* v1(Table& t, uint32_t ref) {
+    return static_cast<xen::grant_entry_v1*>(t.shared[ref / kEntriesPerFrame]) +
+           ref % kEntriesPerFrame;
+}
+xen::grant_entry_v2* v2(Table& t, uint32_t ref) {
+    return static_cast<xen::grant_entry_v2*>(t.shared[ref / kEntriesPerFrameV2]) +
+           ref % kEntriesPerFrameV2;
+}
+uint16_t* v2_status(Table& t, uint32_t ref) {
+    return t.status[ref / kStatusPerFrame] + ref % kStatusPerFrame;
 }
 
-} // namespace
+template <typename T> T load(const T* p) {
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
 
-// Xen's _set_status_v1: an entry not pinned yet must permit access to ldom (and, for a
-// mapping, not be a sub-page grant); a read-only grant refuses a writing pin. The guest
-// may rewrite the entry meanwhile: a few compare-and-swap attempts, then an error.
-int16_t set_status(Table& t, uint32_t ref, const Active& act, bool readonly, bool mapping,
-                   DomId ldom) {
-    xen::grant_entry_v1* e = shared_of(t, ref);
-    uint16_t mask = xen::GTF_type_mask | (mapping ? xen::GTF_sub_page : 0);
-    uint32_t cur = __atomic_load_n(combo(e), __ATOMIC_ACQUIRE);
+// Xen's _set_status_v1: the flags change with the entry's compare-and-swap. The guest may
+// rewrite the entry meanwhile: a few attempts, then an error.
+int16_t set_status_v1(Table& t, uint32_t ref, const Active& act, bool readonly, uint16_t mask,
+                      DomId ldom) {
+    uint32_t* combo = header_of(t, ref);
+    uint32_t cur = load(combo);
     for (unsigned attempt = 0;; attempt++) {
         auto flags = static_cast<uint16_t>(cur);
         auto domid = static_cast<DomId>(cur >> 16);
@@ -44,7 +43,7 @@ int16_t set_status(Table& t, uint32_t ref, const Active& act, bool readonly, boo
                 return xen::GNTST_general_error; // write-pinning a read-only grant
         }
         uint32_t want = (cur & 0xffff0000u) | nflags;
-        if (__atomic_compare_exchange_n(combo(e), &cur, want, false, __ATOMIC_ACQ_REL,
+        if (__atomic_compare_exchange_n(combo, &cur, want, false, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE))
             return xen::GNTST_okay;
         if (attempt == 4)
@@ -52,15 +51,120 @@ int16_t set_status(Table& t, uint32_t ref, const Active& act, bool readonly, boo
     }
 }
 
+// Xen's _set_status_v2: the status entry is set first, then the header checked again (the
+// guest sees the status before it may revoke); a header that changed undoes it.
+int16_t set_status_v2(Table& t, uint32_t ref, const Active& act, bool readonly, bool mapping,
+                      uint16_t mask, DomId ldom) {
+    auto refused = [&](uint32_t combo) {
+        auto flags = static_cast<uint16_t>(combo);
+        bool type_ok = (flags & mask) == xen::GTF_permit_access ||
+                       (!mapping && (flags & mask) == xen::GTF_transitive);
+        return !type_ok || static_cast<DomId>(combo >> 16) != ldom;
+    };
+    uint32_t* header = header_of(t, ref);
+    uint16_t* status = v2_status(t, ref);
+    uint32_t cur = load(header);
+    if (!act.pin && refused(cur))
+        return xen::GNTST_general_error;
+    if (!readonly && (cur & xen::GTF_readonly))
+        return xen::GNTST_general_error;
+    const uint16_t set = readonly ? xen::GTF_reading : (xen::GTF_reading | xen::GTF_writing);
+    __atomic_fetch_or(status, set, __ATOMIC_SEQ_CST);
+    cur = load(header);
+    if (!act.pin) {
+        if (refused(cur) || (!readonly && (cur & xen::GTF_readonly))) {
+            __atomic_fetch_and(status, static_cast<uint16_t>(~set), __ATOMIC_SEQ_CST);
+            return xen::GNTST_general_error;
+        }
+    } else if (cur & xen::GTF_readonly) {
+        __atomic_fetch_and(status, static_cast<uint16_t>(~xen::GTF_writing), __ATOMIC_SEQ_CST);
+        return xen::GNTST_general_error;
+    }
+    return xen::GNTST_okay;
+}
+
+} // namespace
+
+uint32_t nr_entries(const Table& t) {
+    return t.nr_frames * (t.version == 2 ? kEntriesPerFrameV2 : kEntriesPerFrame);
+}
+
+uint32_t* header_of(Table& t, uint32_t ref) {
+    if (t.version == 2)
+        return reinterpret_cast<uint32_t*>(&v2(t, ref)->hdr);
+    return reinterpret_cast<uint32_t*>(v1(t, ref));
+}
+
+uint16_t* status_of(Table& t, uint32_t ref) {
+    if (t.dead || ref >= nr_entries(t))
+        return nullptr;
+    return t.version == 2 ? v2_status(t, ref) : &v1(t, ref)->flags;
+}
+
+Grant read_entry(Table& t, uint32_t ref) {
+    Grant g{};
+    const uint32_t combo = load(header_of(t, ref));
+    g.flags = static_cast<uint16_t>(combo);
+    g.domid = static_cast<DomId>(combo >> 16);
+    g.start = 0;
+    g.length = kPageSize;
+    if (t.version == 1) {
+        g.frame = load(&v1(t, ref)->frame);
+        return g;
+    }
+    const xen::grant_entry_v2* e = v2(t, ref);
+    if ((g.flags & xen::GTF_type_mask) == xen::GTF_transitive) {
+        g.trans_domid = load(&e->transitive.trans_domid);
+        g.trans_gref = load(&e->transitive.gref);
+        return g;
+    }
+    g.frame = load(&e->full_page.frame); // where a sub-page grant keeps it too
+    if (g.flags & xen::GTF_sub_page) {
+        g.sub_page = true;
+        g.start = load(&e->sub_page.page_off) & 0x7fff; // Xen's 15-bit field
+        g.length = load(&e->sub_page.length);
+    }
+    return g;
+}
+
+int16_t set_status(Table& t, uint32_t ref, const Active& act, bool readonly, bool mapping,
+                   DomId ldom) {
+    const uint16_t mask = xen::GTF_type_mask | (mapping ? xen::GTF_sub_page : 0);
+    if (t.version == 2)
+        return set_status_v2(t, ref, act, readonly, mapping, mask, ldom);
+    return set_status_v1(t, ref, act, readonly, mask, ldom);
+}
+
 void reduce_status(Table& t, const Active& act, uint32_t ref, bool readonly) {
-    if (t.dead)
+    uint16_t* status = status_of(t, ref);
+    if (!status)
         return; // the shared frames are gone
     uint16_t clear = act.pin ? 0 : xen::GTF_reading;
     if (!readonly && !(act.pin & (kPinHostWMask | kPinDevWMask)))
         clear |= xen::GTF_writing;
     if (clear)
-        __atomic_fetch_and(&shared_of(t, ref)->flags, static_cast<uint16_t>(~clear),
-                           __ATOMIC_SEQ_CST);
+        __atomic_fetch_and(status, static_cast<uint16_t>(~clear), __ATOMIC_SEQ_CST);
+}
+
+void swap_entries(Table& t, uint32_t a, uint32_t b) {
+    if (t.version == 1) {
+        auto* pa = reinterpret_cast<uint64_t*>(v1(t, a));
+        auto* pb = reinterpret_cast<uint64_t*>(v1(t, b));
+        uint64_t va = load(pa), vb = load(pb);
+        __atomic_store_n(pa, vb, __ATOMIC_RELEASE);
+        __atomic_store_n(pb, va, __ATOMIC_RELEASE);
+        return;
+    }
+    auto* pa = reinterpret_cast<uint64_t*>(v2(t, a));
+    auto* pb = reinterpret_cast<uint64_t*>(v2(t, b));
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t va = load(pa + i), vb = load(pb + i);
+        __atomic_store_n(pa + i, vb, __ATOMIC_RELEASE);
+        __atomic_store_n(pb + i, va, __ATOMIC_RELEASE);
+    }
+    uint16_t sa = load(v2_status(t, a)), sb = load(v2_status(t, b));
+    __atomic_store_n(v2_status(t, a), sb, __ATOMIC_RELEASE);
+    __atomic_store_n(v2_status(t, b), sa, __ATOMIC_RELEASE);
 }
 
 } // namespace gnttab

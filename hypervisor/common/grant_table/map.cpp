@@ -56,17 +56,17 @@ void map_grant_ref(const Caller& c, xen::gnttab_map_grant_ref& op) {
             rc = xen::GNTST_bad_gntref;
         } else {
             Active& act = active_of(*rt.get(), ref);
-            xen::grant_entry_v1* e = shared_of(*rt.get(), ref);
-            if (act.pin && (act.domid != c.domid || (act.pin & pin_overflow_mask(pin_incr)))) {
+            // A sub-page or transitive grant a copy has pinned is never mapped.
+            if (act.pin && (act.domid != c.domid || (act.pin & pin_overflow_mask(pin_incr)) ||
+                            act.is_sub_page)) {
                 rc = xen::GNTST_general_error;
             } else if (!act.pin || (!readonly && !(act.pin & (kPinHostWMask | kPinDevWMask)))) {
                 rc = set_status(*rt.get(), ref, act, readonly, true, c.domid);
                 if (rc == xen::GNTST_okay && !act.pin) {
-                    uint64_t frame = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
+                    uint64_t frame = read_entry(*rt.get(), ref).frame;
                     pg = get_owned_frame(frame, rt->domid);
                     if (pg) {
-                        act.domid = c.domid;
-                        act.mfn = frame;
+                        act = Active{act.pin, c.domid, 0, kPageSize, false, 0, nullptr, frame};
                     } else {
                         rc = xen::GNTST_bad_page;
                         reduce_status(*rt.get(), act, ref, readonly);

@@ -1,5 +1,5 @@
-// The whole-table sub-ops: setup_table, query_size, get_version / set_version,
-// get_status_frames, and swap_grant_ref.
+// The whole-table sub-ops setup_table, query_size and swap_grant_ref (the version ones
+// are in version.cpp).
 #include "common/grant_table/table.h"
 
 #include "public/errno.h"
@@ -18,6 +18,7 @@ int16_t setup_table(const Caller& c, DomId dom, uint32_t nr_frames, uint64_t* mf
         return xen::GNTST_general_error;
     if (nr_frames > t->nr_frames && !grow(*t.get(), nr_frames))
         return xen::GNTST_general_error;
+    // A version 2 table always has the status frames its shared frames need (grow()).
     for (uint32_t i = 0; i < nr_frames; i++)
         mfns[i] = t->shared_mfn[i];
     return xen::GNTST_okay;
@@ -34,34 +35,6 @@ int16_t query_size(const Caller& c, DomId dom, uint32_t* nr_frames, uint32_t* ma
     return xen::GNTST_okay;
 }
 
-long get_version(const Caller& c, DomId dom, uint32_t* version) {
-    TableRef t(get_table(resolve(c, dom)));
-    if (!t)
-        return -xen::XEN_ESRCH;
-    if (!may_target(c, t->domid))
-        return -xen::XEN_EPERM;
-    *version = 1;
-    return 0;
-}
-
-long set_version(const Caller&, uint32_t version, uint32_t* in_force) {
-    *in_force = 1;
-    if (version != 1 && version != 2)
-        return -xen::XEN_EINVAL;
-    if (version == 2)
-        return -xen::XEN_ENOSYS; // xenon's tables are version 1 only
-    return 0;
-}
-
-int16_t get_status_frames(const Caller& c, DomId dom, uint32_t nr_frames) {
-    TableRef t(get_table(resolve(c, dom)));
-    if (!t)
-        return xen::GNTST_bad_domain;
-    if (!may_target(c, t->domid))
-        return xen::GNTST_permission_denied;
-    return nr_frames > 0 ? xen::GNTST_general_error : xen::GNTST_okay;
-}
-
 int16_t swap_grant_ref(const Caller& c, uint32_t ref_a, uint32_t ref_b) {
     TableRef t(get_table(c.domid));
     if (!t)
@@ -73,12 +46,7 @@ int16_t swap_grant_ref(const Caller& c, uint32_t ref_a, uint32_t ref_b) {
         return xen::GNTST_okay;
     if (active_of(*t.get(), ref_a).pin || active_of(*t.get(), ref_b).pin)
         return xen::GNTST_eagain;
-    auto* a = reinterpret_cast<uint64_t*>(shared_of(*t.get(), ref_a));
-    auto* b = reinterpret_cast<uint64_t*>(shared_of(*t.get(), ref_b));
-    uint64_t va = __atomic_load_n(a, __ATOMIC_ACQUIRE);
-    uint64_t vb = __atomic_load_n(b, __ATOMIC_ACQUIRE);
-    __atomic_store_n(a, vb, __ATOMIC_RELEASE);
-    __atomic_store_n(b, va, __ATOMIC_RELEASE);
+    swap_entries(*t.get(), ref_a, ref_b);
     return xen::GNTST_okay;
 }
 

@@ -37,6 +37,7 @@ Table* create_table(DomId domid) {
         return nullptr;
     Table* t = new (mem) Table();
     t->domid = domid;
+    t->version = 1;
     t->refs = 1; // the registry's
     for (unsigned v = 0; v < kMaxVcpus; v++)
         t->head[v] = t->tail[v] = kMaptrackTail;
@@ -81,7 +82,7 @@ bool grow(Table& t, unsigned want) {
         t.active[i] = act;
         t.shared_mfn[i] = mfn;
     }
-    if (i < want) {
+    if (i < want || (t.version == 2 && !populate_status(t, want))) {
         while (i-- > have) {
             g_env.free_frame(t.shared_mfn[i]);
             g_env.free(t.active[i]);
@@ -91,9 +92,48 @@ bool grow(Table& t, unsigned want) {
     }
     for (i = have; i < want; i++) {
         memory::share_xen_page_with_guest(g_env.frames->page(t.shared_mfn[i]), t.domid, false);
-        t.shared[i] = static_cast<xen::grant_entry_v1*>(g_env.map(t.shared_mfn[i]));
+        t.shared[i] = g_env.map(t.shared_mfn[i]);
     }
     __atomic_store_n(&t.nr_frames, want, __ATOMIC_RELEASE);
+    return true;
+}
+
+bool populate_status(Table& t, unsigned nr_frames) {
+    const unsigned want = status_frames_for(nr_frames), have = t.nr_status;
+    unsigned i = have;
+    for (; i < want; i++) {
+        t.status_mfn[i] = g_env.alloc_frame();
+        if (t.status_mfn[i] == ~0ull)
+            break;
+    }
+    if (i < want) {
+        while (i-- > have)
+            g_env.free_frame(t.status_mfn[i]);
+        return false;
+    }
+    for (i = have; i < want; i++) {
+        memory::share_xen_page_with_guest(g_env.frames->page(t.status_mfn[i]), t.domid, false);
+        t.status[i] = static_cast<uint16_t*>(g_env.map(t.status_mfn[i]));
+    }
+    t.nr_status = want;
+    return true;
+}
+
+bool unpopulate_status(Table& t) {
+    unsigned i = 0;
+    for (; i < t.nr_status; i++)
+        if (!memory::unshare_xen_page(g_env.frames->page(t.status_mfn[i]), t.domid))
+            break;
+    if (i < t.nr_status) {
+        while (i--) // the domain maps one of them: give the others back as they were
+            memory::share_xen_page_with_guest(g_env.frames->page(t.status_mfn[i]), t.domid, false);
+        return false;
+    }
+    for (i = 0; i < t.nr_status; i++) {
+        g_env.free_frame(t.status_mfn[i]);
+        t.status[i] = nullptr;
+    }
+    t.nr_status = 0;
     return true;
 }
 
@@ -188,6 +228,8 @@ bool domain_destroy(DomId domid) {
         // once nobody maps them (memory::relinquish_frames).
         for (unsigned i = 0; i < t->nr_frames; i++)
             t->shared[i] = nullptr;
+        for (unsigned i = 0; i < t->nr_status; i++)
+            t->status[i] = nullptr;
     }
     table_put(t); // the registry's
     return true;
@@ -222,6 +264,14 @@ unsigned maptrack_in_use(DomId dom) {
 bool has_table(DomId dom) {
     TableRef t(find_table(dom));
     return static_cast<bool>(t);
+}
+
+uint64_t status_frame(DomId dom, unsigned i) {
+    TableRef t(find_table(dom));
+    if (!t)
+        return ~0ull;
+    lib::LockGuard guard(t->lock);
+    return i < t->nr_status && !t->dead ? t->status_mfn[i] : ~0ull;
 }
 
 uint64_t shared_frame(DomId dom, unsigned i) {

@@ -26,7 +26,12 @@ namespace gnttab {
 struct Active {
     uint32_t pin;
     DomId domid; // the domain holding the pins
-    uint16_t pad;
+    // The part of the frame a copy may reach: all of it but for a version 2 sub-page
+    // grant (start is 15 bits wide, as Xen keeps it) or a transitive one.
+    uint16_t start, length;
+    bool is_sub_page; // also set for a transitive grant, which may then never be mapped
+    uint32_t trans_gref;
+    Table* trans; // a transitive grant's next table (a reference per copy pin), or null
     uint64_t mfn; // the frame pinned
 };
 
@@ -46,11 +51,17 @@ struct Table {
 
     // --- As the granting domain: under `lock`.
     lib::SpinLock lock;
-    bool dead; // domain destroyed: shared frames gone, no new pins
+    bool dead;       // domain destroyed: shared frames gone, no new pins
+    uint8_t version; // 1 or 2 (GNTTABOP_set_version)
     unsigned nr_frames;
     uint64_t shared_mfn[kMaxFrames];
-    xen::grant_entry_v1* shared[kMaxFrames];
-    Active* active[kMaxFrames]; // kEntriesPerFrame each
+    void* shared[kMaxFrames];   // grant_entry_v1 or grant_entry_v2 records
+    Active* active[kMaxFrames]; // kEntriesPerFrame each (enough for either version)
+    // Version 2: the grant_status_t frames, as many as the entries need.
+    unsigned nr_status;
+    uint64_t status_mfn[kMaxStatusFrames];
+    uint16_t* status[kMaxStatusFrames];
+    uint32_t nr_v2_ops; // sub-page and transitive grants pinned (Xen's nr_v2_ops)
 
     // --- As a mapping domain: under `maptrack_lock`.
     lib::SpinLock maptrack_lock;
@@ -114,13 +125,42 @@ uint32_t nr_entries(const Table& t);
 inline Active& active_of(Table& t, uint32_t ref) {
     return t.active[ref / kEntriesPerFrame][ref % kEntriesPerFrame];
 }
-xen::grant_entry_v1* shared_of(Table& t, uint32_t ref);
+// The entry's flags (bits 0-15) and grantee (16-31) as one word, in either version.
+uint32_t* header_of(Table& t, uint32_t ref);
+// Where GTF_reading / GTF_writing of (t, ref) live: the v1 entry's flags, the v2 status
+// entry; nullptr once the shared frames are gone or ref is past the table.
+uint16_t* status_of(Table& t, uint32_t ref);
+// What an entry grants: its frame; for a v2 sub-page grant the window (else 0, 4096); for
+// a v2 transitive grant the domain and ref it leads to.
+struct Grant {
+    uint16_t flags;
+    DomId domid;
+    uint64_t frame;
+    uint16_t start, length;
+    bool sub_page;
+    DomId trans_domid;
+    uint32_t trans_gref;
+};
+Grant read_entry(Table& t, uint32_t ref);
 // Xen's _set_status: sets GTF_reading (and GTF_writing unless readonly) for a new pin of
-// (t, ref) by ldom, after checking the entry permits it.
+// (t, ref) by ldom, after checking the entry permits it (a mapping: no sub-page grant;
+// transitive grants only for a copy of a version 2 entry).
 int16_t set_status(Table& t, uint32_t ref, const Active& act, bool readonly, bool mapping,
                    DomId ldom);
 // Xen's reduce_status_for_pin: clears the flags the remaining pins no longer justify.
 void reduce_status(Table& t, const Active& act, uint32_t ref, bool readonly);
+// GNTTABOP_swap_grant_ref's exchange of two entries (and their status).
+void swap_entries(Table& t, uint32_t a, uint32_t b);
+// Status frames a version 2 table of nr_frames shared frames needs (Xen's
+// grant_to_status_frames).
+inline unsigned status_frames_for(unsigned nr_frames) {
+    return (nr_frames * kEntriesPerFrameV2 + kStatusPerFrame - 1) / kStatusPerFrame;
+}
+// Gives t status frames for nr_frames shared frames (false: out of memory, nothing
+// changed); takes them all back (false, nothing changed: the domain still references
+// one). t.lock held.
+bool populate_status(Table& t, unsigned nr_frames);
+bool unpopulate_status(Table& t);
 
 // --- Maptrack (maptrack.cpp) -----------------------------------------------------------
 

@@ -10,7 +10,7 @@
 // TLBs flushed between removing the mappings and dropping the pins, as Xen does.
 //
 // Implemented: map_grant_ref, unmap_grant_ref, unmap_and_replace, setup_table,
-// query_size, copy, set_version (version 1 only), get_version, get_status_frames,
+// query_size, copy, set_version (versions 1 and 2), get_version, get_status_frames,
 // swap_grant_ref, cache_flush; transfer checks its arguments but moves no frame
 // (grant_table.h). dump_table is gone from Xen 4.17: -ENOSYS on both.
 #include "arch/guest_access.h"
@@ -37,7 +37,9 @@ bool handle_ok(uint64_t uop, unsigned count, size_t size) {
 }
 
 // Continues a per-element sub-op at element `done` when a slice is over.
-bool slice_over(unsigned done) { return done && done % kSlice == 0 && arch::pv_can_continue(); }
+bool slice_over(unsigned done) {
+    return done && done % kSlice == 0 && arch::pv_can_continue();
+}
 long continue_at(unsigned cmd, uint64_t uop, unsigned count, unsigned done, size_t size) {
     return arch::pv_continue_hypercall(xen::HYPERVISOR_grant_table_op, cmd,
                                        uop + uint64_t(done) * size, count - done);
@@ -64,8 +66,8 @@ long map_grant_ref(const gnttab::Caller& c, unsigned cmd, uint64_t uop, unsigned
 // at offset 20 in both).
 long unmap(const gnttab::Caller& c, unsigned cmd, uint64_t uop, unsigned count) {
     const bool replace = cmd == xen::GNTTABOP_unmap_and_replace;
-    const size_t size = replace ? sizeof(xen::gnttab_unmap_and_replace)
-                                : sizeof(xen::gnttab_unmap_grant_ref);
+    const size_t size =
+        replace ? sizeof(xen::gnttab_unmap_and_replace) : sizeof(xen::gnttab_unmap_grant_ref);
     static_assert(offsetof(xen::gnttab_unmap_grant_ref, status) ==
                   offsetof(xen::gnttab_unmap_and_replace, status));
     constexpr size_t kStatus = offsetof(xen::gnttab_unmap_grant_ref, status);
@@ -188,6 +190,13 @@ long copy(const gnttab::Caller& c, unsigned cmd, uint64_t uop, unsigned count) {
             break;
         }
         int16_t status = gnttab::copy_one(c, op, st);
+        if (status == gnttab::kCopyRestart) {
+            gnttab::copy_release(st);
+            if (arch::pv_can_continue())
+                return continue_at(cmd, uop, count, i, kSize);
+            i--; // inside a multicall: again at once
+            continue;
+        }
         if (arch::put_guest(at + offsetof(xen::gnttab_copy, status), status)) {
             rc = -xen::XEN_EFAULT;
             break;
@@ -224,7 +233,13 @@ long get_status_frames(const gnttab::Caller& c, uint64_t uop, unsigned count) {
         return -xen::XEN_EFAULT;
     if (!handle_ok(op.frame_list.p, op.nr_frames, sizeof(uint64_t)))
         return -xen::XEN_EFAULT;
-    op.status = gnttab::get_status_frames(c, op.dom, op.nr_frames);
+    uint64_t mfns[gnttab::kMaxStatusFrames];
+    op.status = gnttab::get_status_frames(c, op.dom, op.nr_frames, mfns);
+    if (op.status == xen::GNTST_okay) {
+        for (uint32_t i = 0; i < op.nr_frames; i++)
+            if (arch::put_guest(op.frame_list.p + uint64_t(i) * sizeof(uint64_t), mfns[i]))
+                op.status = xen::GNTST_bad_virt_addr;
+    }
     if (arch::put_guest(uop + offsetof(xen::gnttab_get_status_frames, status), op.status))
         return -xen::XEN_EFAULT;
     return 0;
@@ -282,18 +297,30 @@ long do_grant_table_op(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t, uint64_t
     const gnttab::Caller c = caller_of(*current_vcpu());
 
     switch (cmd) {
-    case xen::GNTTABOP_map_grant_ref: return map_grant_ref(c, cmd, uop, count);
+    case xen::GNTTABOP_map_grant_ref:
+        return map_grant_ref(c, cmd, uop, count);
     case xen::GNTTABOP_unmap_grant_ref:
-    case xen::GNTTABOP_unmap_and_replace: return unmap(c, cmd, uop, count);
-    case xen::GNTTABOP_setup_table: return setup_table(c, uop, count);
-    case xen::GNTTABOP_copy: return copy(c, cmd, uop, count);
-    case xen::GNTTABOP_query_size: return query_size(c, uop, count);
-    case xen::GNTTABOP_set_version: return set_version(c, uop);
-    case xen::GNTTABOP_get_status_frames: return get_status_frames(c, uop, count);
-    case xen::GNTTABOP_get_version: return get_version(c, uop);
-    case xen::GNTTABOP_swap_grant_ref: return swap_grant_ref(c, cmd, uop, count);
-    case xen::GNTTABOP_transfer: return transfer(c, cmd, uop, count);
-    case xen::GNTTABOP_cache_flush: return cache_flush(c, cmd_in, uop, count);
-    default: return -xen::XEN_ENOSYS; // dump_table (gone from Xen 4.17 too), unknown
+    case xen::GNTTABOP_unmap_and_replace:
+        return unmap(c, cmd, uop, count);
+    case xen::GNTTABOP_setup_table:
+        return setup_table(c, uop, count);
+    case xen::GNTTABOP_copy:
+        return copy(c, cmd, uop, count);
+    case xen::GNTTABOP_query_size:
+        return query_size(c, uop, count);
+    case xen::GNTTABOP_set_version:
+        return set_version(c, uop);
+    case xen::GNTTABOP_get_status_frames:
+        return get_status_frames(c, uop, count);
+    case xen::GNTTABOP_get_version:
+        return get_version(c, uop);
+    case xen::GNTTABOP_swap_grant_ref:
+        return swap_grant_ref(c, cmd, uop, count);
+    case xen::GNTTABOP_transfer:
+        return transfer(c, cmd, uop, count);
+    case xen::GNTTABOP_cache_flush:
+        return cache_flush(c, cmd_in, uop, count);
+    default:
+        return -xen::XEN_ENOSYS; // dump_table (gone from Xen 4.17 too), unknown
     }
 }

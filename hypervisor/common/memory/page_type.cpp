@@ -781,4 +781,15 @@ void share_xen_page_with_guest(PageInfo* pg, DomId d, bool readonly) {
     __atomic_fetch_or(&pg->count_info, kCountXenHeap | kCountAllocated | 1, __ATOMIC_ACQ_REL);
 }
 
+bool unshare_xen_page(PageInfo* pg, DomId d) {
+    uint64_t share = kCountXenHeap | kCountAllocated | 1;
+    if (pg->owner != d || !__atomic_compare_exchange_n(&pg->count_info, &share, 0, false,
+                                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return false; // mapped, typed or granted: a reference beyond the share's
+    // No new reference can be taken now (the count is 0), and none holds a type.
+    store(&pg->type_info, 0);
+    pg->owner = kDomIdXen;
+    return true;
+}
+
 } // namespace memory

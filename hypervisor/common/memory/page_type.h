@@ -144,11 +144,19 @@ void force_devalidate(PageInfo* pg, PageType type);
 // share_xen_page_with_guest: owned by d, allocated, and pinned writable (or read-only)
 // with a type reference, so it can never become a page table.
 void share_xen_page_with_guest(PageInfo* pg, DomId d, bool readonly);
+// Takes a writable share back from live domain d (Xen's put_page_alloc_ref and the check
+// gnttab_unpopulate_status_frames makes): only when nothing but the share references the
+// page; then it is xenon's again (owner DOMID_XEN, no references). False: still in use.
+bool unshare_xen_page(PageInfo* pg, DomId d);
 
 // --- Inspection (tests, diagnostics) ------------------------------------------------------
 
-inline uint64_t page_count(const PageInfo* pg) { return pg->count_info & kCountMask; }
-inline uint64_t type_count(const PageInfo* pg) { return pg->type_info & kTypeCountMask; }
+inline uint64_t page_count(const PageInfo* pg) {
+    return pg->count_info & kCountMask;
+}
+inline uint64_t type_count(const PageInfo* pg) {
+    return pg->type_info & kTypeCountMask;
+}
 inline int linear_count(const PageInfo* pg) {
     return static_cast<int16_t>((pg->type_info & kTypeLinearMask) >> kTypeLinearShift);
 }

@@ -115,7 +115,8 @@ long physinfo(Call& c) {
     p.nr_nodes = 1;
     p.max_node_id = kMaxNumaNodes - 1;
     p.cpu_khz = static_cast<uint32_t>(arch::tsc_khz());
-    p.capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
+    p.capabilities =
+        XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2;
     p.total_pages = ram_pages();
     p.free_pages = memory::buddy().free_pages();
     p.max_mfn = memory::frame_table().frame_count() - 1;
