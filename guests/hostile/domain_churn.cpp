@@ -3,10 +3,10 @@
 // all: the hypervisor and the other domains go on, and the free memory comes back to
 // what it was (Xen 4.17 keeps one page per domain that lived; nothing more may stay).
 // hostile: timeout=240
+#include "free_memory.h"
 #include "hostile.h"
 #include "public/domctl.h"
 #include "public/memory.h"
-#include "public/sysctl.h"
 
 namespace {
 
@@ -17,7 +17,6 @@ constexpr uint64_t kBatch = 512;            // frames per populate_physmap
 constexpr uint64_t kPagesPerDomain = 16384; // 64 MiB each, at most
 
 xen_domctl dc;
-xen_sysctl sc;
 uint64_t list[kBatch];
 domid_t made[kMaxDomains];
 
@@ -26,27 +25,6 @@ long domctl(uint32_t cmd, domid_t dom) {
     dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
     dc.domain = dom;
     return xt::hypercall(HYPERVISOR_domctl, xt::arg(&dc));
-}
-
-uint64_t free_pages() {
-    sc = {};
-    sc.cmd = XEN_SYSCTL_physinfo;
-    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    XT_CHECK_RC(xt::hypercall(HYPERVISOR_sysctl, xt::arg(&sc)), 0);
-    return sc.u.physinfo.free_pages;
-}
-
-// Free memory once it has stopped changing for a second (Xen frees a destroyed domain's
-// last structures after an RCU grace period).
-uint64_t settled_free_pages() {
-    uint64_t last = free_pages(), now;
-    for (unsigned same = 0, i = 0; same < 50 && i < 1000; i++) {
-        xt::sleep_ns(20'000'000);
-        now = free_pages();
-        same = now == last ? same + 1 : 0;
-        last = now;
-    }
-    return last;
 }
 
 // Frames for domain d until it has kPagesPerDomain or the hypervisor has no more: the
@@ -71,7 +49,7 @@ uint64_t fill(domid_t d) {
 
 void test_main() {
     xt::sleep_ns(1000); // VIRQ_TIMER bound before the first measurement
-    const uint64_t free_at_start = settled_free_pages();
+    const uint64_t free_at_start = xt::settled_free_pages(1000);
     unsigned n = 0;
     bool exhausted = false;
     while (n < kMaxDomains && !exhausted) {
@@ -95,7 +73,7 @@ void test_main() {
         XT_CHECK_RC(domctl(XEN_DOMCTL_max_mem, d), 0);
         uint64_t got = fill(d);
         exhausted = got < kPagesPerDomain;
-        xt::printf("d%u: %lu frames, %lu free\n", d, got, free_pages());
+        xt::printf("d%u: %lu frames, %lu free\n", d, got, xt::free_pages());
     }
     if (!exhausted)
         xt::report_failure("memory never ran out with %u domains", n);
@@ -103,10 +81,10 @@ void test_main() {
         dc = {};
         XT_CHECK_RC(domctl(XEN_DOMCTL_destroydomain, made[i]), 0);
     }
-    uint64_t free_now = settled_free_pages();
+    uint64_t free_now = xt::settled_free_pages(1000);
     for (unsigned tries = 0; free_now + n < free_at_start && tries < 300; tries++) {
         xt::sleep_ns(10'000'000);
-        free_now = free_pages();
+        free_now = xt::free_pages();
     }
     xt::printf("%u domains; free pages %lu before, %lu after\n", n, free_at_start, free_now);
     XT_CHECK(free_now + n >= free_at_start);

@@ -15,19 +15,18 @@
 //   - unpaused with nothing mapped, the domain crashes (getdomaininfo: shut down,
 //     reason crash); destroyed, it disappears, and a second domain's whole life leaves
 //     the free memory where it was, give or take the one page Xen keeps per domain.
+#include "free_memory.h"
 #include "memop_util.h"
 #include "public/domctl.h"
 #include "public/event_channel.h"
 #include "public/grant_table.h"
 #include "public/sched.h"
-#include "public/sysctl.h"
 
 namespace {
 
 using namespace xen;
 
 xen_domctl dc;
-xen_sysctl sc;
 uint64_t frames[8];
 alignas(16) vcpu_guest_context ctx;
 
@@ -60,27 +59,6 @@ long create(const xen_domctl_createdomain& c, domid_t asked = 0) {
     dc = {};
     dc.u.createdomain = c;
     return domctl(XEN_DOMCTL_createdomain, asked);
-}
-
-uint64_t free_pages() {
-    sc = {};
-    sc.cmd = XEN_SYSCTL_physinfo;
-    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    XT_CHECK_RC(xt::hypercall(HYPERVISOR_sysctl, xt::arg(&sc)), 0);
-    return sc.u.physinfo.free_pages;
-}
-
-// Free memory once what destroyed domains held has come back (Xen frees their last
-// structures after an RCU grace period, at times a second later): unchanged for 1 s.
-uint64_t settled_free_pages() {
-    uint64_t last = free_pages(), now;
-    for (unsigned same = 0, i = 0; same < 50 && i < 500; i++) {
-        xt::sleep_ns(20'000'000);
-        now = free_pages();
-        same = now == last ? same + 1 : 0;
-        last = now;
-    }
-    return last;
 }
 
 // Each bad configuration, changed from a good one, with Xen's answer.
@@ -152,12 +130,12 @@ void test_main() {
     // The whole life of a domain twice: the second leaves no memory behind (the first
     // may leave what the hypervisor allocates once).
     life_of_a_domain();
-    const uint64_t free_at_start = settled_free_pages();
+    const uint64_t free_at_start = xt::settled_free_pages(500);
     life_of_a_domain();
-    uint64_t free_now = settled_free_pages();
+    uint64_t free_now = xt::settled_free_pages(500);
     for (unsigned tries = 0; free_now + 1 < free_at_start && tries < 300; tries++) {
         xt::sleep_ns(10'000'000); // Xen frees the last of it after an RCU grace period
-        free_now = free_pages();
+        free_now = xt::free_pages();
     }
     xt::printf("free pages: %lu before the second domain, %lu after it\n", free_at_start, free_now);
     // Xen 4.17 keeps one page for each domain that has lived (measured: 112213, 112212,
