@@ -1,4 +1,5 @@
-// Event-channel upcalls (2-level ABI) and time.
+// Event-channel upcalls (2-level ABI here, FIFO in fifo.cpp) and time.
+#include "fifo.h"
 #include "public/event_channel.h"
 #include "public/sched.h"
 #include "public/vcpu.h"
@@ -17,10 +18,21 @@ void set_event_hook(event_hook h) {
     hook = h;
 }
 
+void deliver_event(unsigned port) {
+    if (port < MAX_PORTS)
+        event_count[port] = event_count[port] + 1;
+    if (hook)
+        hook(port);
+}
+
 // Called from the upcall entry with events masked (CALLBACKF_mask_events).
 void event_dispatch(trap_frame *) {
     upcalls = upcalls + 1;
     vcpu->evtchn_upcall_pending = 0;
+    if (fifo::active()) {
+        fifo::consume(0);
+        return;
+    }
     uint64_t sel = __atomic_exchange_n(&vcpu->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     while (sel) {
         unsigned word = unsigned(__builtin_ctzl(sel));
@@ -31,11 +43,7 @@ void event_dispatch(trap_frame *) {
             unsigned bit = unsigned(__builtin_ctzl(pending));
             pending &= pending - 1;
             __atomic_fetch_and(&shared->evtchn_pending[word], ~(1ull << bit), __ATOMIC_SEQ_CST);
-            unsigned port = word * 64 + bit;
-            if (port < MAX_PORTS)
-                event_count[port] = event_count[port] + 1;
-            if (hook)
-                hook(port);
+            deliver_event(word * 64 + bit);
         }
     }
 }
@@ -131,8 +139,11 @@ uint64_t sleep_ns(uint64_t ns) {
     timer_init();
     // A tick of the (now stopped) periodic timer may still be pending: drop it.
     mask_events();
-    __atomic_fetch_and(&shared->evtchn_pending[timer_port / 64], ~(1ull << (timer_port % 64)),
-                       __ATOMIC_SEQ_CST);
+    if (fifo::active())
+        fifo::clear_pending(timer_port);
+    else
+        __atomic_fetch_and(&shared->evtchn_pending[timer_port / 64],
+                           ~(1ull << (timer_port % 64)), __ATOMIC_SEQ_CST);
     unsigned before = event_count[timer_port];
     uint64_t start = system_time_ns();
     xen::vcpu_set_singleshot_timer t{start + ns, 0};
