@@ -128,6 +128,8 @@ EvtchnDomain* of(Domain& d) {
     EvtchnDomain* e = table_create(kHeap, d.shared_info);
     if (!e)
         return nullptr;
+    e->max_port =
+        d.config.max_evtchn_port < kMaxDomainPort ? d.config.max_evtchn_port : kMaxDomainPort;
     EvtchnDomain* expected = nullptr;
     if (!__atomic_compare_exchange_n(&d.evtchn, &expected, e, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {

@@ -13,6 +13,7 @@ EvtchnDomain* table_create(const Alloc& alloc, xen::shared_info* shared) {
     if (!e)
         return nullptr;
     e->limit = kMax2lPorts;
+    e->max_port = kMaxDomainPort;
     e->abi = &kAbi2l;
     e->shared = shared;
     if (allocate_port(*e, 0, alloc) != 0) {
@@ -30,7 +31,7 @@ void table_free(EvtchnDomain* e, const Alloc& alloc) {
 }
 
 int allocate_port(EvtchnDomain& e, uint32_t port, const Alloc& alloc) {
-    if (port >= e.limit)
+    if (port >= e.limit || port > e.max_port)
         return -xen::XEN_ENOSPC;
     if (port_valid(e, port)) {
         Port& p = port_ref(e, port);
@@ -53,7 +54,7 @@ int allocate_port(EvtchnDomain& e, uint32_t port, const Alloc& alloc) {
 }
 
 int get_free_port(EvtchnDomain& e, const Alloc& alloc) {
-    for (uint32_t port = 0; port < e.limit; port++) {
+    for (uint32_t port = 0; port < e.limit && port <= e.max_port; port++) {
         int rc = allocate_port(e, port, alloc);
         if (rc == 0)
             return static_cast<int>(port);

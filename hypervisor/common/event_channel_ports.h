@@ -24,6 +24,8 @@ namespace evtchn {
 constexpr uint32_t kMaxPorts = xen::EVTCHN_FIFO_NR_CHANNELS;
 constexpr uint32_t kMax2lPorts = xen::EVTCHN_2L_NR_CHANNELS;
 constexpr uint32_t kBucketPorts = 64;
+// A domain's own limit on its highest port, as Xen clamps createdomain's max_evtchn_port.
+constexpr uint32_t kMaxDomainPort = 0x7fffffff;
 
 enum class State : uint8_t { free, reserved, unbound, interdomain, pirq, virq, ipi };
 
@@ -59,8 +61,9 @@ struct FifoDomain;
 
 struct EvtchnDomain {
     lib::SpinLock lock;
-    uint32_t valid; // ports [0, valid) exist
-    uint32_t limit; // the ABI's number of ports: none at or above it is handed out
+    uint32_t valid;    // ports [0, valid) exist
+    uint32_t limit;    // the ABI's number of ports: none at or above it is handed out
+    uint32_t max_port; // the domain's highest port (createdomain's max_evtchn_port)
     const evtchn::PortAbi* abi;
     xen::shared_info* shared;       // the domain's (2-level bitmaps)
     evtchn::fifo::FifoDomain* fifo; // the FIFO ABI's state, nullptr under 2-level
@@ -94,7 +97,8 @@ inline Port* lookup(EvtchnDomain& e, uint32_t port) {
     return port_valid(e, port) ? &port_ref(e, port) : nullptr;
 }
 
-// Makes `port` exist and checks it is free: -ENOSPC beyond the ABI, -EBUSY when taken (or
+// Makes `port` exist and checks it is free: -ENOSPC beyond the ABI or the domain's
+// max_port, -EBUSY when taken (or
 // still busy in the guest's view, as a FIFO port left LINKED), -ENOMEM when a bucket
 // cannot be had. A free port found gets the FIFO default priority (Xen's
 // evtchn_port_init) and no event saved for later.

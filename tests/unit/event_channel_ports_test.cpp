@@ -77,6 +77,23 @@ TEST(EventChannelPorts, FullTableAndOutOfMemory) {
     EXPECT_EQ(u.e->valid, kBucketPorts);
 }
 
+// createdomain's max_evtchn_port: the highest port handed out, whatever the ABI allows.
+TEST(EventChannelPorts, DomainMaxPortBoundsAllocation) {
+    Table t;
+    t.e->max_port = 65;
+    for (int port = 1; port <= 65; port++)
+        make_unbound(port_ref(*t.e, uint32_t(get_free_port(*t.e, kAlloc))), 0);
+    EXPECT_EQ(get_free_port(*t.e, kAlloc), -XEN_ENOSPC);
+    EXPECT_EQ(allocate_port(*t.e, 66, kAlloc), -XEN_ENOSPC);
+    EXPECT_EQ(t.e->valid, 2 * kBucketPorts);
+    make_free(port_ref(*t.e, 65));
+    EXPECT_EQ(get_free_port(*t.e, kAlloc), 65);
+
+    Table u;
+    u.e->max_port = 0; // port 0 stays reserved, nothing else
+    EXPECT_EQ(get_free_port(*u.e, kAlloc), -XEN_ENOSPC);
+}
+
 TEST(EventChannelPorts, NoLeaks) {
     int before = allocations;
     {
