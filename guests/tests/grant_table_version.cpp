@@ -4,7 +4,7 @@
 // way); another domain's version: -ESRCH if there is none. A version 1 table has no
 // status frames (asking for one is GNTST_general_error). Sub-op numbers with bits above
 // the 12-bit command, and counts with bit 31, are -EINVAL; dump_table (gone from Xen),
-// unknown sub-ops: -ENOSYS. (Switching to version 2 is checked by the unit tests only.)
+// unknown sub-ops: -ENOSYS. (Version 2 itself: grant_table_v2.)
 #include "grant_util.h"
 
 void test_main() {
