@@ -10,7 +10,7 @@
 // status is closed. Once dom0 unmaps, it is gone (-ESRCH) and the hypervisor's free memory
 // has grown by the pages it held.
 #include "crossdomain.h"
-#include "public/sysctl.h"
+#include "free_memory.h"
 
 alignas(4096) static uint8_t table_window[4096];
 alignas(4096) static volatile uint8_t page[4096];
@@ -29,15 +29,6 @@ void peer_main() {
     XT_CHECK_EQ(gnt::flags(gt, xd::REF_RW), GTF_permit_access | GTF_reading | GTF_writing);
     XT_CHECK_EQ(page[1], 0x11);
     xd::peer_success(port); // dom0 destroys this domain next
-}
-
-static uint64_t free_pages() {
-    static xen::xen_sysctl sc;
-    sc = {};
-    sc.cmd = xen::XEN_SYSCTL_physinfo;
-    sc.interface_version = xen::XEN_SYSCTL_INTERFACE_VERSION;
-    XT_CHECK_RC(xt::hypercall(xen::HYPERVISOR_sysctl, xt::arg(&sc)), 0);
-    return sc.u.physinfo.free_pages;
 }
 
 void dom0_main() {
@@ -63,7 +54,7 @@ void dom0_main() {
     static xen_domctl dc;
     XT_CHECK_RC(xd::domctl(XEN_DOMCTL_getdomaininfo, peer, &dc), 0);
     const uint64_t peer_pages = dc.u.getdomaininfo.tot_pages;
-    const uint64_t free_before = free_pages();
+    const uint64_t free_before = xt::free_pages();
     XT_CHECK(!(dc.u.getdomaininfo.flags & XEN_DOMINF_dying));
     XT_CHECK_RC(xd::domctl(XEN_DOMCTL_destroydomain, peer, &dc), 0);
     xt::printf("dom0: d%u destroyed\n", peer);
@@ -108,7 +99,7 @@ void dom0_main() {
 
     uint64_t slept = xt::sleep_ns(10000000);
     XT_CHECK(slept >= 10000000);
-    const uint64_t free_after = free_pages();
+    const uint64_t free_after = xt::free_pages();
     xt::printf("dom0: free pages %lu before, %lu after; d%u held %lu\n", free_before, free_after,
                peer, peer_pages);
     XT_CHECK(free_after >= free_before + peer_pages);

@@ -6,7 +6,7 @@
 // other page has come back. Once dom0 unmaps it, the domain is gone (-ESRCH) and the
 // hypervisor's free memory has grown by all the pages the domU held.
 #include "crossdomain.h"
-#include "public/sysctl.h"
+#include "free_memory.h"
 #include "pv_mmu.h"
 
 alignas(4096) static uint8_t table_window[4096];
@@ -28,15 +28,6 @@ void peer_main() {
     for (unsigned i = 0; i < 4096; i++)
         XT_CHECK_EQ(page[i], pattern(i));
     xd::peer_success(port); // dom0 destroys this domain next
-}
-
-static uint64_t free_pages() {
-    static xen::xen_sysctl sc;
-    sc = {};
-    sc.cmd = xen::XEN_SYSCTL_physinfo;
-    sc.interface_version = xen::XEN_SYSCTL_INTERFACE_VERSION;
-    XT_CHECK_RC(xt::hypercall(xen::HYPERVISOR_sysctl, xt::arg(&sc)), 0);
-    return sc.u.physinfo.free_pages;
 }
 
 // The peer's granted frame, from a device mapping of the grant, unmapped again.
@@ -71,14 +62,14 @@ void dom0_main() {
     static xen_domctl dc;
     XT_CHECK_RC(xd::domctl(XEN_DOMCTL_getdomaininfo, peer, &dc), 0);
     const uint64_t peer_pages = dc.u.getdomaininfo.tot_pages;
-    const uint64_t free_before = free_pages();
+    const uint64_t free_before = xt::free_pages();
     XT_CHECK_RC(xd::domctl(XEN_DOMCTL_destroydomain, peer, &dc), 0);
     XT_CHECK_RC(xd::domctl(XEN_DOMCTL_getdomaininfo, peer, &dc), 0);
     xt::printf("dom0: dying d%u: flags %#x, %lu pages\n", peer, dc.u.getdomaininfo.flags,
                dc.u.getdomaininfo.tot_pages);
     XT_CHECK(dc.u.getdomaininfo.flags & XEN_DOMINF_dying);
     XT_CHECK_EQ(dc.u.getdomaininfo.tot_pages, 1u); // the page dom0 maps, as Xen counts it
-    const uint64_t free_dying = free_pages();
+    const uint64_t free_dying = xt::free_pages();
     XT_CHECK(free_dying >= free_before + peer_pages - 1);
 
     for (unsigned i = 0; i < 4096; i++)
@@ -91,7 +82,7 @@ void dom0_main() {
 
     uint64_t slept = xt::sleep_ns(10000000); // the domain's structures: after a grace period
     XT_CHECK(slept >= 10000000);
-    const uint64_t free_after = free_pages();
+    const uint64_t free_after = xt::free_pages();
     xt::printf("dom0: free pages %lu before, %lu dying, %lu after; d%u held %lu\n", free_before,
                free_dying, free_after, peer, peer_pages);
     XT_CHECK(free_after >= free_before + peer_pages);

@@ -4,22 +4,13 @@
 // hypervisor's free memory (XEN_SYSCTL_physinfo) are what they were: no frame leaks,
 // none is counted twice.
 // conformance: timeout=180
+#include "free_memory.h"
 #include "memop_util.h"
-#include "public/sysctl.h"
 
 static constexpr unsigned kFrames = 128;
 static uint64_t list[kFrames];
 static constexpr unsigned kBatch = 5000;
 static uint64_t batch[kBatch];
-static xen::xen_sysctl sc;
-
-static uint64_t free_pages() {
-    sc = {};
-    sc.cmd = xen::XEN_SYSCTL_physinfo;
-    sc.interface_version = xen::XEN_SYSCTL_INTERFACE_VERSION;
-    XT_CHECK_RC(xt::hypercall(xen::HYPERVISOR_sysctl, xt::arg(&sc)), 0);
-    return sc.u.physinfo.free_pages;
-}
 
 void test_main() {
     const uint64_t base = xt::start_info->nr_pages + 0x1000;
@@ -27,7 +18,7 @@ void test_main() {
         list[i] = base + i;
     XT_CHECK_RC(memop::populate(list, kFrames), kFrames);
     long pages = memop::current_pages();
-    uint64_t free = free_pages();
+    uint64_t free = xt::free_pages();
     for (unsigned round = 0; round < 64; round++) {
         XT_CHECK_RC(memop::map_scratch(list[round % kFrames]), 0);
         XT_CHECK_RC(memop::decrease(list, kFrames), kFrames);
@@ -47,7 +38,7 @@ void test_main() {
     XT_CHECK_EQ(mmu::m2p(batch[kBatch - 1]), base + kFrames + kBatch - 1);
     memop::check_usable(batch[kBatch - 1], 2);
     XT_CHECK_RC(memop::decrease(batch, kBatch), kBatch);
-    uint64_t free_after = free_pages();
+    uint64_t free_after = xt::free_pages();
     xt::printf("reservation %ld, free pages %lu before, %lu after\n", pages, free, free_after);
     XT_CHECK_EQ(memop::current_pages(), pages);
     XT_CHECK_EQ(free_after, free);
