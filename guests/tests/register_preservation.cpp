@@ -177,20 +177,10 @@ rp_spin_exit:
 # frame and rax live: the page's stub (it pushes rcx, r11, rax) or the same by hand.
 rp_handler:
     RP_STORE rp_seen
-    mov 0(%rsp), %rcx
-    mov %rcx, rp_frame+0(%rip)
-    mov 8(%rsp), %rcx
-    mov %rcx, rp_frame+8(%rip)
-    mov 16(%rsp), %rcx
-    mov %rcx, rp_frame+16(%rip)
-    mov 24(%rsp), %rcx
-    mov %rcx, rp_frame+24(%rip)
-    mov 32(%rsp), %rcx
-    mov %rcx, rp_frame+32(%rip)
-    mov 40(%rsp), %rcx
-    mov %rcx, rp_frame+40(%rip)
-    mov 48(%rsp), %rcx
-    mov %rcx, rp_frame+48(%rip)
+    .irp off, 0, 8, 16, 24, 32, 40, 48  # the frame: rcx, r11, rip, cs, rflags, rsp, ss
+    mov \off(%rsp), %rcx
+    mov %rcx, rp_frame+\off(%rip)
+    .endr
     incq rp_entries(%rip)
     mov rp_skip(%rip), %rcx
     add %rcx, 16(%rsp)
