@@ -3,6 +3,7 @@
 #include "arch/machine.h"
 #include "arch/percpu.h"
 #include "arch/pv_mm.h"
+#include "arch/pv_shadow.h"
 #include "common/console.h"
 #include "common/event_channel.h"
 #include "common/grant_table.h"
@@ -191,6 +192,7 @@ void domain_kill(Domain& d) {
     for (unsigned i = 0; i < d.vcpu_count; i++)
         while (__atomic_load_n(&d.vcpus[i]->sched.running, __ATOMIC_ACQUIRE))
             asm volatile("pause");
+    arch::pv_logdirty_disable(d); // its shadows, before its tables go
     evtchn::domain_destroy(d);
     __atomic_add_fetch(&d.refs, 1, __ATOMIC_ACQ_REL); // the grant table's, if it has one
     if (!gnttab::domain_destroy(d.domid))             // mappings, pins, shared frames

@@ -102,6 +102,10 @@ struct Env {
     // Writes back and invalidates the cache lines of bytes [offset, offset + length) of
     // frame mfn.
     void (*flush_cache)(uint64_t mfn, unsigned offset, unsigned length);
+    // Frame mfn was (or may be, through a writable mapping) written for its owner by
+    // someone else: a copy into it, a writable map or unmap of it (log-dirty; nullptr:
+    // nobody tracks).
+    void (*dirtied)(uint64_t mfn);
 };
 
 // Installs the environment (tests install theirs). Must outlive its use.

@@ -6,6 +6,7 @@
 #include "arch/percpu.h"
 #include "arch/pv.h"
 #include "arch/pv_hypercalls.h"
+#include "arch/pv_shadow.h"
 #include "common/console.h"
 #include "common/panic.h"
 
@@ -116,6 +117,10 @@ extern "C" [[gnu::hot]] void trap_dispatch(TrapFrame* frame) {
              vector == kVecStackFault) &&
             pv_iret_fault(*frame))
             return; // not reached: the guest was re-entered
+        // xenon's own access to a guest page whose shadow emulates Accessed/Dirty.
+        if (vector == kVecPageFault && current_vcpu() &&
+            pv_shadow_fault(*current_vcpu(), read_cr2(), frame->error_code))
+            return;
         if (vector != kVecNmi && vector != kVecMachineCheck && extable_fixup(*frame))
             return;
         if (vector == kVecNmi) {

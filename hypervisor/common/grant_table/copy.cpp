@@ -249,6 +249,8 @@ int16_t copy_data(const xen::gnttab_copy& op, const CopyBuf& dest, const CopyBuf
     auto* d = static_cast<uint8_t*>(g_env.map(dest.mfn)) + op.dest.offset;
     auto* s = static_cast<const uint8_t*>(g_env.map(src.mfn)) + op.source.offset;
     copy_bytes(d, s, op.len);
+    if (g_env.dirtied)
+        g_env.dirtied(dest.mfn);
     return xen::GNTST_okay;
 }
 

@@ -132,6 +132,8 @@ void map_grant_ref(const Caller& c, xen::gnttab_map_grant_ref& op) {
             table_get(rt.get()); // the mapping's reference
             __atomic_store_n(&m.flags, static_cast<uint16_t>(op.flags), __ATOMIC_RELEASE);
         }
+        if (!readonly && g_env.dirtied)
+            g_env.dirtied(mfn); // the mapper may write it from now on
         op.dev_bus_addr = mfn << 12;
         op.handle = handle;
         op.status = xen::GNTST_okay;
@@ -243,6 +245,8 @@ void unmap_complete(const Caller&, Unmap& op) {
         }
         reduce_status(rt, act, op.ref, readonly);
     }
+    if (!readonly && g_env.dirtied)
+        g_env.dirtied(op.mfn); // whatever was written through the mapping
     if (pg) {
         if (op.done & xen::GNTMAP_device_map) {
             if (!readonly)

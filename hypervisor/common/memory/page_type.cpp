@@ -14,6 +14,19 @@ using namespace arch::pvpt;
 
 constinit PageTableEnv g_env = {};
 
+// A write into a validated table of a domain that may have shadows: the shadow follows.
+inline uint64_t shadow_follow(PageInfo* table, unsigned index) {
+    if (!shadows_active())
+        return 0;
+    if (g_env.frame_written)
+        g_env.frame_written(table);
+    return g_env.shadow_entry ? g_env.shadow_entry(table, index) : 0;
+}
+inline void frame_written(PageInfo* pg) {
+    if (shadows_active() && g_env.frame_written)
+        g_env.frame_written(pg);
+}
+
 constexpr DomId kDomIdIo = xen::DOMID_IO;
 
 // --- Atomics on the frame's words ---------------------------------------------------------
@@ -387,6 +400,9 @@ int validate(PageInfo* pg, PageType type) {
 
 void devalidate(PageInfo* pg, PageType type) {
     uint64_t mfn = g_env.frames->mfn(pg);
+    // The shadow goes first: it may point at the shadows of the tables let go below.
+    if (is_table(type) && shadows_active() && g_env.shadow_devalidate)
+        g_env.shadow_devalidate(pg, type);
     if (type == PageType::l1)
         demote_l1(mfn);
     else if (is_table(type))
@@ -456,8 +472,9 @@ void page_unlock(PageInfo* pg) {
         ;
 }
 
-// Xen's mod_l1_entry, on a locked L1 frame.
-int mod_l1_entry(uint64_t* p, uint64_t nl1e, EntryWrite how, DomId pt_owner, DomId pg_owner) {
+// Xen's mod_l1_entry, on a locked L1 frame (entry `index` of table).
+int mod_l1_entry(PageInfo* table, uint64_t* p, unsigned index, uint64_t nl1e, EntryWrite how,
+                 DomId pt_owner, DomId pg_owner) {
     uint64_t ol1e = load(p);
     if (nl1e & kPresent) {
         if (l1_disallowed(nl1e, pt_owner))
@@ -465,6 +482,7 @@ int mod_l1_entry(uint64_t* p, uint64_t nl1e, EntryWrite how, DomId pt_owner, Dom
         nl1e = adjust_l1e(nl1e);
         if (!entry_changed(ol1e, nl1e)) {
             write_entry(p, ol1e, nl1e, how); // same frame and rights: nothing to count
+            shadow_follow(table, index);
             return 0;
         }
         int rc = get_page_from_l1e(nl1e, pt_owner, pg_owner);
@@ -473,13 +491,15 @@ int mod_l1_entry(uint64_t* p, uint64_t nl1e, EntryWrite how, DomId pt_owner, Dom
         nl1e ^= static_cast<uint64_t>(rc);
     }
     write_entry(p, ol1e, nl1e, how);
+    shadow_follow(table, index); // before the old frame's references may go
     put_page_from_l1e(ol1e);
     return 0;
 }
 
 // Xen's ptwr_emulated_update, on a locked L1 frame: compare-and-swap, since only the
 // CPU's Accessed/Dirty updates may race with it.
-int emulated_l1_write(uint64_t* p, DomId d, L1WriteFn compute, void* ctx) {
+int emulated_l1_write(PageInfo* table, uint64_t* p, unsigned index, DomId d, L1WriteFn compute,
+                      void* ctx) {
     for (;;) {
         uint64_t ol1e = load(p), nl1e;
         if (!compute(ctx, ol1e, &nl1e))
@@ -492,6 +512,7 @@ int emulated_l1_write(uint64_t* p, DomId d, L1WriteFn compute, void* ctx) {
         }
         nl1e = adjust_l1e(nl1e);
         if (cas(p, ol1e, nl1e)) {
+            shadow_follow(table, index);
             put_page_from_l1e(ol1e);
             return 0;
         }
@@ -512,6 +533,7 @@ int mod_upper_entry(PageInfo* table, uint64_t mfn, unsigned index, uint64_t ne, 
         ne = adjust_upper(ne, level);
         if (!entry_changed(oe, ne)) {
             write_entry(p, oe, ne, how);
+            shadow_follow(table, index);
             return 0;
         }
         int rc = get_page_from_upper(ne, mfn, table, level, d);
@@ -519,11 +541,14 @@ int mod_upper_entry(PageInfo* table, uint64_t mfn, unsigned index, uint64_t ne, 
             return rc;
     }
     write_entry(p, oe, ne, how);
+    shadow_follow(table, index); // before the old table may devalidate (and its shadow go)
     put_page_from_upper(oe, mfn, table);
     return 0;
 }
 
 } // namespace
+
+uint32_t g_shadow_domains = 0;
 
 void page_type_init(const PageTableEnv& env) {
     g_env = env;
@@ -598,6 +623,8 @@ int get_page_type(PageInfo* pg, PageType type) {
     }
     int rc = validate(pg, type);
     if (rc == 0) {
+        if (shadows_active() && g_env.shadow_validated && is_table(type))
+            g_env.shadow_validated(pg, type);
         __atomic_fetch_or(&pg->type_info, kTypeValidated, __ATOMIC_ACQ_REL);
     } else {
         // Back to no type and no references (the linear count is others' to undo).
@@ -669,7 +696,7 @@ int update_entry(uint64_t mfn, unsigned index, uint64_t val, EntryWrite how, Dom
         PageType type = type_of(load(&pg->type_info));
         switch (type) {
         case PageType::l1:
-            rc = mod_l1_entry(p, val, how, pt_owner, pg_owner);
+            rc = mod_l1_entry(pg, p, index, val, how, pt_owner, pg_owner);
             break;
         case PageType::l2:
         case PageType::l3:
@@ -682,6 +709,7 @@ int update_entry(uint64_t mfn, unsigned index, uint64_t val, EntryWrite how, Dom
             break;
         case PageType::writable:
             store(p, val);
+            frame_written(pg);
             rc = 0;
             break;
         default:
@@ -690,6 +718,7 @@ int update_entry(uint64_t mfn, unsigned index, uint64_t val, EntryWrite how, Dom
         page_unlock(pg);
     } else if (get_page_type(pg, PageType::writable) == 0) {
         store(p, val); // an ordinary frame: a plain write
+        frame_written(pg);
         put_page_type(pg);
         rc = 0;
     }
@@ -708,7 +737,7 @@ template <typename Op> int with_locked_l1(uint64_t l1_mfn, DomId d, Op op) {
     int rc = -xen::XEN_EINVAL;
     if (page_lock(pg)) {
         if (type_of(load(&pg->type_info)) == PageType::l1)
-            rc = op(g_env.map(l1_mfn));
+            rc = op(pg, g_env.map(l1_mfn));
         page_unlock(pg);
     }
     put_page(pg);
@@ -719,15 +748,32 @@ template <typename Op> int with_locked_l1(uint64_t l1_mfn, DomId d, Op op) {
 
 int update_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, DomId pg_owner) {
     ASSERT(index < kEntries);
-    return with_locked_l1(l1_mfn, d, [&](uint64_t* entries) {
-        return mod_l1_entry(entries + index, val, EntryWrite::normal, d, pg_owner);
+    return with_locked_l1(l1_mfn, d, [&](PageInfo* pg, uint64_t* entries) {
+        return mod_l1_entry(pg, entries + index, index, val, EntryWrite::normal, d, pg_owner);
     });
 }
 
 int emulate_l1_write(uint64_t l1_mfn, unsigned index, DomId d, L1WriteFn compute, void* ctx) {
     ASSERT(index < kEntries);
-    return with_locked_l1(l1_mfn, d, [&](uint64_t* entries) {
-        return emulated_l1_write(entries + index, d, compute, ctx);
+    return with_locked_l1(l1_mfn, d, [&](PageInfo* pg, uint64_t* entries) {
+        return emulated_l1_write(pg, entries + index, index, d, compute, ctx);
+    });
+}
+
+int shadow_access_l1(uint64_t l1_mfn, unsigned index, DomId d, bool write, bool* changed,
+                     uint64_t* shadow_after) {
+    ASSERT(index < kEntries);
+    return with_locked_l1(l1_mfn, d, [&](PageInfo* pg, uint64_t* entries) {
+        uint64_t* p = entries + index;
+        uint64_t e = load(p);
+        if (!(e & kPresent) || (write && !(e & kRw)))
+            return -xen::XEN_EINVAL;
+        uint64_t want = e | kAccessed | (write ? kDirty : 0);
+        *changed = want != e;
+        if (*changed)
+            store(p, want); // nothing else writes the entry while it is locked
+        *shadow_after = shadow_follow(pg, index);
+        return 0;
     });
 }
 
@@ -735,12 +781,13 @@ int emulate_l1_write(uint64_t l1_mfn, unsigned index, DomId d, L1WriteFn compute
 int exchange_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, uint64_t expect,
                       uint64_t expect_mask, uint64_t* old) {
     ASSERT(index < kEntries);
-    return with_locked_l1(l1_mfn, d, [&](uint64_t* entries) {
+    return with_locked_l1(l1_mfn, d, [&](PageInfo* pg, uint64_t* entries) {
         uint64_t* p = entries + index;
         uint64_t oe = load(p);
         if (expect_mask && ((oe ^ expect) & expect_mask) != 0)
             return -xen::XEN_EINVAL;
         write_entry(p, oe, adjust_l1e(val), EntryWrite::normal);
+        shadow_follow(pg, index);
         *old = oe;
         return 0;
     });

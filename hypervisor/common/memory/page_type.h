@@ -52,7 +52,22 @@ struct PageTableEnv {
     // The last general reference to pg went away (the owner gave the frame up).
     void (*released)(PageInfo* pg);
     bool nx; // the CPU has NX: bit 63 of an entry is usable
+    // Shadow page tables (arch/x86/pv/shadow.cpp; docs/migration.md), all nullptr without:
+    // table pg of a domain with shadows has just validated as `type` (its entries are
+    // final, the type not yet published) / is about to devalidate / had entry `index`
+    // written (under the table's entry lock). shadow_entry returns the shadow's new entry
+    // (0 if there is none). frame_written: xenon wrote into frame pg for a guest.
+    void (*shadow_validated)(PageInfo* pg, PageType type);
+    void (*shadow_devalidate)(PageInfo* pg, PageType type);
+    uint64_t (*shadow_entry)(PageInfo* table, unsigned index);
+    void (*frame_written)(PageInfo* pg);
 };
+
+// How many domains have shadow tables: the hooks above are called only while it is not 0.
+extern uint32_t g_shadow_domains;
+inline bool shadows_active() {
+    return __atomic_load_n(&g_shadow_domains, __ATOMIC_ACQUIRE) != 0;
+}
 
 // Installs the environment (at boot; tests install theirs). The env must outlive its use.
 void page_type_init(const PageTableEnv& env);
@@ -115,6 +130,14 @@ int update_l1_entry(uint64_t l1_mfn, unsigned index, uint64_t val, DomId d, DomI
 // meanwhile; its last call is the one that counts. 0, or why not (entry unchanged).
 using L1WriteFn = bool (*)(void* ctx, uint64_t old, uint64_t* val);
 int emulate_l1_write(uint64_t l1_mfn, unsigned index, DomId d, L1WriteFn compute, void* ctx);
+
+// Shadow paging's Accessed/Dirty emulation (a shadow L1 entry is absent while the guest's
+// has no Accessed bit, and read-only while a writable one has no Dirty bit): sets the
+// Accessed bit (and Dirty for a write) in entry `index` of frame l1_mfn, an L1 table of d,
+// if the entry is present and allows the access. 0 with *shadow_after the shadow's entry
+// now, -EINVAL if the access is the guest's own fault (or the frame is no L1 of d).
+int shadow_access_l1(uint64_t l1_mfn, unsigned index, DomId d, bool write, bool* changed,
+                     uint64_t* shadow_after);
 
 // --- Grant-table mappings (hook for common/grant_table/ via arch/x86/pv/grant_map.cpp) ---
 // Xen's create/replace_grant_pv_mapping write L1 entries whose references the grant code

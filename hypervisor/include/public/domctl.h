@@ -303,6 +303,39 @@ struct xen_domctl_tsc_info {
 };
 static_assert(sizeof(xen_domctl_tsc_info) == 24 && offsetof(xen_domctl_tsc_info, elapsed_nsec) == 16);
 
+// XEN_DOMCTL_shadow_op: a domain's paging mode, for save and migration its log-dirty
+// mode (the pages written since the last CLEAN, as a bitmap of pseudo-physical frames).
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_OP_OFF = 0;
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_OP_ENABLE_TEST = 1;     // legacy: ENABLE, no flags
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY = 2; // legacy: ENABLE, LOG_DIRTY
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_OP_CLEAN = 11;          // the bitmap, then cleared
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_OP_PEEK = 12;           // the bitmap, left as it is
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION = 30;
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION = 31;
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_OP_ENABLE = 32; // mode: XEN_DOMCTL_SHADOW_ENABLE_*
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_ENABLE_REFCOUNT = 1u << 1;
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY = 1u << 2;
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_ENABLE_TRANSLATE = 1u << 3;
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_ENABLE_EXTERNAL = 1u << 4;
+inline constexpr uint32_t XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL = 1u << 0; // CLEAN/PEEK mode
+struct xen_domctl_shadow_op_stats {
+    uint32_t fault_count;
+    uint32_t dirty_count;
+};
+struct xen_domctl_shadow_op {
+    uint32_t op;   // XEN_DOMCTL_SHADOW_OP_*
+    uint32_t mode; // ENABLE: XEN_DOMCTL_SHADOW_ENABLE_*; CLEAN/PEEK: _LOGDIRTY_*
+    uint32_t mb;   // GET/SET_ALLOCATION: the paging pool in MiB
+    uint32_t pad;
+    guest_handle<uint8_t> dirty_bitmap; // CLEAN/PEEK: one bit per frame, or null
+    uint64_t pages;                     // the bitmap's size in bits; in/out
+    xen_domctl_shadow_op_stats stats;
+};
+static_assert(sizeof(xen_domctl_shadow_op) == 40 &&
+              offsetof(xen_domctl_shadow_op, dirty_bitmap) == 16 &&
+              offsetof(xen_domctl_shadow_op, pages) == 24 &&
+              offsetof(xen_domctl_shadow_op, stats) == 32);
+
 // XEN_DOMCTL_getpageframeinfo3: each frame of the array is replaced by its type.
 inline constexpr uint64_t XEN_DOMCTL_PFINFO_LTAB_SHIFT = 28;
 inline constexpr uint64_t XEN_DOMCTL_PFINFO_NOTAB = 0x0ull << 28;
@@ -406,6 +439,7 @@ struct xen_domctl {
         xen_domctl_ioport_permission ioport_permission;
         xen_domctl_tsc_info tsc_info;
         xen_domctl_getpageframeinfo3 getpageframeinfo3;
+        xen_domctl_shadow_op shadow_op;
         xen_domctl_vcpuaffinity vcpuaffinity;
         xen_domctl_nodeaffinity nodeaffinity;
         xen_domctl_scheduler_op scheduler_op;

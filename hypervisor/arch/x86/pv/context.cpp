@@ -6,6 +6,7 @@
 #include "arch/pv.h"
 #include "arch/pv_hypercalls.h"
 #include "arch/pv_mm.h"
+#include "arch/pv_shadow.h"
 #include "common/domain.h"
 #include "common/vcpu_time.h"
 #include "emulate_cr.h"
@@ -66,7 +67,7 @@ void pv_context_load(Vcpu& v, TrapFrame& frame) {
     frame = v.arch.regs;
     frame.rflags = (frame.rflags & ~kForbidden) | kIf | 2;
     pv_mm_cpu_enter(*v.domain);
-    write_cr3(v.arch.in_kernel ? v.arch.cr3_kernel : v.arch.cr3_user);
+    write_cr3(pv_root_for(v, v.arch.in_kernel ? v.arch.cr3_kernel : v.arch.cr3_user));
     wrmsr(msr::kFsBase, v.arch.fs_base);
     wrmsr(msr::kGsBase, v.arch.in_kernel ? v.arch.gs_base_kernel : v.arch.gs_base_user);
     fpu_load(v);

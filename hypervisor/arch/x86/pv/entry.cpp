@@ -6,6 +6,7 @@
 #include "arch/paging.h"
 #include "arch/percpu.h"
 #include "arch/pv.h"
+#include "arch/pv_shadow.h"
 #include "common/console.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
@@ -93,7 +94,7 @@ namespace arch {
         (a.in_kernel ? a.gs_base_kernel : a.gs_base_user) = gs;
     }
     a.in_kernel = !a.in_kernel;
-    write_cr3(a.in_kernel ? a.cr3_kernel : a.cr3_user);
+    write_cr3(pv_root_for(v, a.in_kernel ? a.cr3_kernel : a.cr3_user));
     wrmsr(msr::kGsBase, a.in_kernel ? a.gs_base_kernel : a.gs_base_user);
 }
 

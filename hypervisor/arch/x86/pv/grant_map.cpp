@@ -13,6 +13,7 @@
 #include "arch/paging.h"
 #include "arch/pv_mm.h"
 #include "arch/pv_pagetable.h"
+#include "arch/pv_shadow.h"
 #include "common/domain.h"
 #include "common/grant_table.h"
 #include "common/memory/buddy.h"
@@ -166,6 +167,7 @@ void gnttab::init_arch_env() {
     env.replace_host_mapping = replace_host_mapping;
     env.flush_tlb = flush_domain_tlb;
     env.flush_cache = flush_cache;
+    env.dirtied = pv_mark_dirty_mfn;
     gnttab::init(env);
     __atomic_store_n(&g_env_state, 2, __ATOMIC_RELEASE);
 }

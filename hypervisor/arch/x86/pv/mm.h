@@ -69,4 +69,10 @@ void m2p_init();
 void m2p_fill_slot(uint64_t l4_mfn);
 void m2p_zap_slot(uint64_t l4_mfn);
 
+// Shadow page tables' hooks into the page-type code (shadow.cpp; memory::PageTableEnv).
+void shadow_hook_validated(memory::PageInfo* pg, memory::PageType type);
+void shadow_hook_devalidate(memory::PageInfo* pg, memory::PageType type);
+uint64_t shadow_hook_entry(memory::PageInfo* table, unsigned index);
+void shadow_hook_frame_written(memory::PageInfo* pg);
+
 } // namespace arch

@@ -164,6 +164,10 @@ void pv_mm_init() {
     // Frames given back or of a dead domain, once nothing holds them.
     g_env.released = [](memory::PageInfo* pg) { memory::frame_released(pg); };
     g_env.nx = cpu_features().nx;
+    g_env.shadow_validated = shadow_hook_validated;
+    g_env.shadow_devalidate = shadow_hook_devalidate;
+    g_env.shadow_entry = shadow_hook_entry;
+    g_env.frame_written = shadow_hook_frame_written;
     memory::page_type_init(g_env);
     memory::domain_frames_init(
         {&memory::frame_table(), &memory::buddy(), map_frame, flush_all_tlbs,

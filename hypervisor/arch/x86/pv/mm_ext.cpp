@@ -5,6 +5,7 @@
 #include "arch/guest_access.h"
 #include "arch/layout.h"
 #include "arch/pv_mm.h"
+#include "arch/pv_shadow.h"
 #include "arch/smp.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
@@ -31,7 +32,7 @@ long new_baseptr(Vcpu& v, uint64_t mfn) {
     uint64_t old = v.arch.cr3_kernel >> PAGE_SHIFT;
     if (old == mfn) {
         if (v.arch.in_kernel)
-            write_cr3(v.arch.cr3_kernel);
+            write_cr3(pv_root_for(v, v.arch.cr3_kernel));
         return 0;
     }
     if (int rc = memory::get_page_and_type(mfn, d.domid, memory::PageType::l4))
@@ -41,7 +42,7 @@ long new_baseptr(Vcpu& v, uint64_t mfn) {
         m2p_fill_slot(mfn);
     v.arch.cr3_kernel = mfn << PAGE_SHIFT;
     if (v.arch.in_kernel)
-        write_cr3(v.arch.cr3_kernel);
+        write_cr3(pv_root_for(v, v.arch.cr3_kernel));
     if (old)
         memory::put_page_and_type(frame(old));
     return 0;

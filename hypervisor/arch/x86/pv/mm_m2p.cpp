@@ -7,6 +7,7 @@
 #include "arch/layout.h"
 #include "arch/paging.h"
 #include "arch/pv_mm.h"
+#include "arch/pv_shadow.h"
 #include "common/console.h"
 #include "common/memory/buddy.h"
 #include "common/memory/heap.h"
@@ -102,11 +103,13 @@ void m2p_fill_slot(uint64_t l4_mfn) {
     uint64_t expected = 0;
     __atomic_compare_exchange_n(&l4[kSlot], &expected, boot_pml4[kSlot], false,
                                 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+    pv_shadow_copy_slot(l4_mfn, kSlot);
 }
 
 void m2p_zap_slot(uint64_t l4_mfn) {
     auto* l4 = static_cast<uint64_t*>(phys_to_virt(l4_mfn << PAGE_SHIFT));
     __atomic_store_n(&l4[kSlot], 0, __ATOMIC_RELEASE);
+    pv_shadow_copy_slot(l4_mfn, kSlot);
 }
 
 } // namespace arch

@@ -8,6 +8,7 @@
 #include "arch/paging.h"
 #include "arch/percpu.h"
 #include "arch/pv_mm.h"
+#include "arch/pv_shadow.h"
 #include "arch/smp.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
@@ -200,6 +201,7 @@ long do_mmu_update(uint64_t ureqs, uint64_t count_arg, uint64_t pdone, uint64_t 
                     break;
                 }
                 m2p_set(mfn, req.val);
+                pv_mark_dirty_mfn(mfn); // the frame is now pfn req.val's (Xen marks it too)
                 memory::put_page(pg);
                 rc = 0;
                 break;

@@ -7,6 +7,7 @@
 #include "arch/pv_emulate.h"
 #include "arch/pv_hypercalls.h"
 #include "arch/pv_ptwr.h"
+#include "arch/pv_shadow.h"
 #include "common/console.h"
 #include "common/domain.h"
 #include "lib/format.h"
@@ -73,6 +74,8 @@ void unhandled(TrapFrame& f, Vcpu& v, unsigned vector) {
             return;
         break;
     case kVecPageFault:
+        if (pv_shadow_fault(*v, read_cr2(), f.error_code))
+            return;
         if (pv_ptwr_fault(f, *v))
             return;
         v->vcpu_info->arch.cr2 = read_cr2();

@@ -37,6 +37,7 @@ constexpr Entry kEntries[] = {
     {XEN_DOMCTL_settscinfo, Target::live, domctl::settscinfo},
     {XEN_DOMCTL_gettscinfo, Target::live, domctl::gettscinfo},
     {XEN_DOMCTL_getpageframeinfo3, Target::live, domctl::getpageframeinfo3},
+    {XEN_DOMCTL_shadow_op, Target::any, domctl::shadow_op},
     {XEN_DOMCTL_getvcpuinfo, Target::any, domctl::getvcpuinfo},
     {XEN_DOMCTL_setvcpuaffinity, Target::any, domctl::vcpuaffinity},
     {XEN_DOMCTL_getvcpuaffinity, Target::any, domctl::vcpuaffinity},

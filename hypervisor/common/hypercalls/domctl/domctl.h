@@ -8,6 +8,7 @@
 //   arch_setup.cpp   a new PV domain's word size, hypercall page, clocks, frame types
 //   vcpu.cpp         vCPU state and placement
 //   memory.cpp       a domain's memory limits and maps
+//   shadow_op.cpp    log-dirty mode for save and migration (XEN_DOMCTL_shadow_op)
 //   sched.cpp        scheduler parameters
 //   permissions.cpp  what a domain may reach (I/O ports, memory, IRQs)
 #pragma once
@@ -74,6 +75,8 @@ long settimeoffset(Call&);
 long settscinfo(Call&);
 long gettscinfo(Call&);
 long getpageframeinfo3(Call&);
+// shadow_op.cpp
+long shadow_op(Call&); // log-dirty mode
 // vcpu.cpp
 long getvcpuinfo(Call&);
 long vcpuaffinity(Call&); // get and set

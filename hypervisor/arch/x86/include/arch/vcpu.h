@@ -70,4 +70,9 @@ struct ArchDomain {
     // translations (Xen's dirty_cpumask; a CPU is never taken out again): a flush for the
     // domain reaches them only (arch/x86/pv/mm_env.cpp).
     uint64_t dirty_cpus[arch::kMaxCpus / 64];
+    // Log-dirty mode (arch/pv_shadow.h): its state, nullptr when off; shadow_on once the
+    // CPU is to walk the shadows.
+    struct PvShadow* shadow;
+    bool shadow_on;
+    uint32_t paging_mb; // XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION's figure
 };
