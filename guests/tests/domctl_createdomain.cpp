@@ -106,8 +106,10 @@ void check_bad_configs() {
 }
 
 // Waits (bounded) until getdomaininfo of d has `flag` set.
+// Bounded by time, not by yields: the domain may run on the other CPU (a scheduler that
+// places it on an idle one), where its crash report takes as long as the console does.
 bool wait_flag(domid_t d, uint32_t flag) {
-    for (unsigned i = 0; i < 2000; i++) {
+    for (uint64_t end = xt::system_time_ns() + 5'000'000'000; xt::system_time_ns() < end;) {
         if (simple(XEN_DOMCTL_getdomaininfo, d) == 0 && (dc.u.getdomaininfo.flags & flag))
             return true;
         xt::sched_op(SCHEDOP_yield);

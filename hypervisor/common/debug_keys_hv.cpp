@@ -33,7 +33,7 @@ void run_queues() {
         for (unsigned i = 0; i < d->vcpu_count; i++) {
             const Vcpu* v = d->vcpus[i];
             log_info("    d%uv%u: cpu %u running %d queued %d blocked %d down %d paused %d",
-                     d->domid, v->id, v->processor, v->sched.running, v->sched.on_runqueue,
+                     d->domid, v->id, v->processor, v->sched.running, v->sched.unit.queued,
                      v->sched.blocked, v->sched.down, v->sched.pause_count);
         }
 }

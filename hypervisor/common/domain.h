@@ -50,8 +50,8 @@ struct Vcpu {
 
     VcpuSched sched;
     // XEN_DOMCTL_setvcpuaffinity: the CPUs (bit i: CPU i) left out of its hard and soft
-    // affinity, so that a new vCPU (all zero) has every CPU in both, as on Xen. Stored
-    // and reported; the scheduler does not move vCPUs by them yet.
+    // affinity, so that a new vCPU (all zero) has every CPU in both, as on Xen. The
+    // scheduler runs it only on its hard affinity and prefers its soft one.
     uint64_t hard_affinity_excluded[arch::kMaxCpus / 64];
     uint64_t soft_affinity_excluded[arch::kMaxCpus / 64];
 };
@@ -113,10 +113,9 @@ struct Domain {
     bool shutting_down_paused; // its vCPUs have been paused for the shutdown
     unsigned toolstack_pauses; // XEN_DOMCTL_pausedomain minus unpausedomain
     unsigned shutdown_reason;
-    // XEN_DOMCTL_scheduler_op's credit2 parameters, stored and reported (the scheduler
-    // does not weigh or cap yet). A weight of 0 stands for credit2's default.
-    uint16_t sched_weight;
-    uint16_t sched_cap; // percent of one CPU, 0: uncapped
+    // The scheduler's view: XEN_DOMCTL_scheduler_op's weight and cap and the cap's
+    // budget (common/sched/sched.h; a weight of 0 until its first use).
+    sched::Dom sched_dom;
     // XEN_DOMCTL_setnodeaffinity's nodes (bit i: node i); 0 while automatic (every
     // node given), which is the nodes of its CPUs: node 0, the only one.
     uint64_t node_affinity;

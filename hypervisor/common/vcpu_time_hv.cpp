@@ -70,7 +70,8 @@ void periodic_fn(Timer* t) {
 
 void poll_fn(Timer* t) { evtchn::poll_wake(*static_cast<Vcpu*>(t->data)); }
 
-// The timers live on the vCPU's CPU (vCPUs do not migrate yet). A PV vCPU starts with
+// The timers live on the CPU the vCPU was first on; when it has moved since, they fire
+// there and notify it where it runs. A PV vCPU starts with
 // Xen's default 10 ms periodic timer.
 void ensure_timers_locked(Vcpu& v) {
     if (v.timers_ready)

@@ -1,31 +1,42 @@
 // The scheduler: which vCPU runs on which physical CPU, and when. One interface for the
-// rest of xenon (wake, block, yield, pause); the policy behind it is a per-CPU round
-// robin with fixed time slices, replaceable without touching its callers.
+// rest of xenon (wake, block, yield, pause, parameters); the mechanism (sched_hv.cpp:
+// locking, timers, context hand-over between CPUs) drives a policy behind
+// common/sched/policy.h, credit2 as in Xen 4.17 (docs/scheduler.md).
 #pragma once
 #include <stdint.h>
 
+#include "common/sched/policy.h"
+
 struct Vcpu;
+struct Domain;
 
 // Scheduler state of one vCPU (a member of Vcpu).
 struct VcpuSched {
-    Vcpu* rq_next;    // run-queue link
-    bool on_runqueue; // waiting for its CPU
-    bool running;     // on its CPU now
-    bool blocked;     // waiting for an event (SCHEDOP_block)
-    bool down;        // not started, or taken down (VCPUOP_down)
-    int pause_count;  // paused by the toolstack or while being built
+    sched::Unit unit;
+    bool running;    // its context is on a CPU (until that CPU has saved it)
+    bool blocked;    // waiting for an event (SCHEDOP_block)
+    bool down;       // not started, or taken down (VCPUOP_down)
+    int pause_count; // paused by the toolstack or while being built
 };
 
-constexpr uint64_t kTimeSliceNs = 30'000'000;
-
-// What the toolstack is told (XEN_SYSCTL_sched_id, cpupool and scheduler_op): Xen 4.17's
-// default scheduler, credit2 (XEN_SCHEDULER_CREDIT2), with its default domain weight and
-// rate limit. The parameters are kept and reported; the policy above does not use them.
+// XEN_SCHEDULER_CREDIT2 and its defaults (the toolstack's sched_id, scheduler_op).
 constexpr uint32_t kSchedulerId = 6;
 constexpr uint16_t kCredit2DefaultWeight = 256;
 constexpr uint32_t kCredit2DefaultRatelimitUs = 1000;
 
 void sched_init();
+// A domain's credit2 parameters (weight 1..65535, cap in percent of one CPU, 0: none).
+void sched_get_params(Domain& d, uint16_t* weight, uint16_t* cap);
+void sched_set_params(Domain& d, uint16_t weight, uint16_t cap);
+// The pool's rate limit in microseconds (0: none).
+uint32_t sched_ratelimit_us();
+void sched_set_ratelimit_us(uint32_t us);
+// v's hard/soft affinity (Vcpu::*_affinity_excluded) changed.
+void sched_affinity_changed(Vcpu* v);
+// The CPU v runs on, or waits for.
+unsigned sched_vcpu_cpu(const Vcpu* v);
+// The CPU that ran v has saved its context: another CPU may load it.
+void sched_context_saved(Vcpu* v);
 // Places a new vCPU on a physical CPU; it starts down and unpaused.
 void sched_add_vcpu(Vcpu* v);
 // Takes a paused vCPU that is off its CPU out of the scheduler's accounting for good.

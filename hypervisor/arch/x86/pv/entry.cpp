@@ -46,8 +46,10 @@ void pv_cpu_init() {
         Vcpu* next = sched_pick(current);
         if (next == current && next)
             break;
-        if (current)
+        if (current) {
             pv_context_save(*current, f);
+            sched_context_saved(current);
+        }
         if (next) {
             pv_context_load(*next, f);
             break;

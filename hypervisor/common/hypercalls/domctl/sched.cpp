@@ -1,6 +1,5 @@
-// XEN_DOMCTL_scheduler_op: a domain's parameters in the scheduler of its pool. xenon
-// reports credit2, Xen 4.17's default, and keeps a domain's credit2 weight and cap as
-// credit2 checks them; its round-robin scheduler does not act on them yet.
+// XEN_DOMCTL_scheduler_op: a domain's parameters in the scheduler of its pool, credit2
+// (common/sched/credit2.cpp weighs and caps by them).
 #include "common/sched/sched.h"
 #include "common/domain.h"
 #include "common/hypercalls/cpumap.h"
@@ -19,18 +18,22 @@ long scheduler_op(Call& c) {
         return -XEN_EINVAL;
     switch (s.cmd) {
     case XEN_DOMCTL_SCHEDOP_getinfo:
-        s.u.credit2.weight = d.sched_weight ? d.sched_weight : kCredit2DefaultWeight;
-        s.u.credit2.cap = d.sched_cap;
+        sched_get_params(d, &s.u.credit2.weight, &s.u.credit2.cap);
         return 0;
-    case XEN_DOMCTL_SCHEDOP_putinfo:
+    case XEN_DOMCTL_SCHEDOP_putinfo: {
         // credit2's order: a weight of 0 keeps the old one; the weight is taken before
         // the cap is checked (at most 100% per vCPU), and a cap of 0 removes it.
+        uint16_t weight, cap;
+        sched_get_params(d, &weight, &cap);
         if (s.u.credit2.weight)
-            d.sched_weight = s.u.credit2.weight;
-        if (s.u.credit2.cap > 100 * d.vcpu_count)
+            weight = s.u.credit2.weight;
+        if (s.u.credit2.cap > 100 * d.vcpu_count) {
+            sched_set_params(d, weight, cap);
             return -XEN_EINVAL;
-        d.sched_cap = s.u.credit2.cap;
+        }
+        sched_set_params(d, weight, s.u.credit2.cap);
         return 0;
+    }
     default:
         return -XEN_EINVAL; // credit2 has no per-vCPU parameters
     }

@@ -1,5 +1,5 @@
 // The domctls about a domain's vCPUs: their state (getvcpuinfo) and placement
-// (get/setvcpuaffinity).
+// (get/setvcpuaffinity, which the scheduler follows).
 #include "common/domain.h"
 #include "common/hypercalls/cpumap.h"
 #include "common/hypercalls/domctl/domctl.h"
@@ -89,7 +89,7 @@ long getvcpuinfo(Call& c) {
     info.blocked = v->sched.blocked;
     info.running = __atomic_load_n(&v->sched.running, __ATOMIC_RELAXED);
     info.cpu_time = running_time(*v);
-    info.cpu = v->processor;
+    info.cpu = sched_vcpu_cpu(v);
     c.copyback = true;
     return 0;
 }
@@ -101,8 +101,11 @@ long vcpuaffinity(Call& c) {
         return rc;
     if (affinity_args_invalid(a))
         return -XEN_EINVAL;
-    if (c.op.cmd == XEN_DOMCTL_setvcpuaffinity)
-        return set_affinity(*v, a);
+    if (c.op.cmd == XEN_DOMCTL_setvcpuaffinity) {
+        long rc = set_affinity(*v, a);
+        sched_affinity_changed(v); // whatever was stored, even if the copy-back failed
+        return rc;
+    }
     long rc = 0;
     if (a.flags & XEN_VCPUAFFINITY_HARD)
         rc = hc::cpumap_to_guest(a.cpumap_hard, from_excluded(v->hard_affinity_excluded));

@@ -1,6 +1,6 @@
 // The sysctls about scheduling: which scheduler runs (credit2, as Xen 4.17 reports by
 // default), the CPU pools (one, Pool-0 with id 0, holding every online CPU and domain)
-// and the pool scheduler's parameters (credit2's rate limit, kept and reported).
+// and the pool scheduler's parameters (credit2's rate limit).
 #include "common/sched/sched.h"
 #include "common/domain.h"
 #include "common/hypercalls/cpumap.h"
@@ -12,7 +12,6 @@ namespace {
 using namespace xen;
 
 constexpr uint32_t kPool0 = 0;
-constinit uint32_t credit2_ratelimit_us = kCredit2DefaultRatelimitUs;
 
 uint32_t domains_listed() {
     uint32_t n = 0;
@@ -88,9 +87,9 @@ long scheduler_op(Call& c) {
         if (limit &&
             (limit > XEN_SYSCTL_SCHED_RATELIMIT_MAX || limit < XEN_SYSCTL_SCHED_RATELIMIT_MIN))
             return -XEN_EINVAL;
-        __atomic_store_n(&credit2_ratelimit_us, limit, __ATOMIC_RELAXED);
+        sched_set_ratelimit_us(limit);
     }
-    limit = __atomic_load_n(&credit2_ratelimit_us, __ATOMIC_RELAXED);
+    limit = sched_ratelimit_us();
     return 0;
 }
 
