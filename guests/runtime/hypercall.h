@@ -16,18 +16,6 @@ extern "C" uint8_t hypercall_page[4096];
 
 namespace xt {
 
-inline long hypercall(unsigned long nr, unsigned long a1 = 0, unsigned long a2 = 0,
-                      unsigned long a3 = 0, unsigned long a4 = 0, unsigned long a5 = 0) {
-    register unsigned long r10 asm("r10") = a4;
-    register unsigned long r8 asm("r8") = a5;
-    long ret;
-    asm volatile("syscall"
-                 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
-                 : "0"(nr)
-                 : "rcx", "r11", "r9", "memory");
-    return ret;
-}
-
 inline long page_hypercall(unsigned long nr, unsigned long a1 = 0, unsigned long a2 = 0,
                            unsigned long a3 = 0, unsigned long a4 = 0, unsigned long a5 = 0) {
     register unsigned long r10 asm("r10") = a4;
@@ -40,6 +28,23 @@ inline long page_hypercall(unsigned long nr, unsigned long a1 = 0, unsigned long
                  :
                  : "rcx", "r11", "r9", "memory");
     return ret;
+}
+
+inline long hypercall(unsigned long nr, unsigned long a1 = 0, unsigned long a2 = 0,
+                      unsigned long a3 = 0, unsigned long a4 = 0, unsigned long a5 = 0) {
+#ifdef XT_PVH
+    // A PVH guest (guests/pvh) has no SYSCALL way in: the page's VMMCALL stubs.
+    return page_hypercall(nr, a1, a2, a3, a4, a5);
+#else
+    register unsigned long r10 asm("r10") = a4;
+    register unsigned long r8 asm("r8") = a5;
+    long ret;
+    asm volatile("syscall"
+                 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                 : "0"(nr)
+                 : "rcx", "r11", "r9", "memory");
+    return ret;
+#endif
 }
 
 template <typename T> inline unsigned long arg(T *p) {

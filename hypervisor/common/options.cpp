@@ -98,9 +98,28 @@ bool parse_dom0_mem_option(const char* value) {
     return value && parse_dom0_mem(value, &options.dom0_mem);
 }
 
+// dom0=<list>: Xen's comma-separated dom0 settings; xenon takes pv and pvh (the others,
+// such as shadow or verbose, are accepted and ignored).
+bool parse_dom0_option(const char* value) {
+    if (!value)
+        return false;
+    while (*value) {
+        size_t len = field_len(value, ',');
+        if (field_is(value, len, "pvh"))
+            options.dom0_pvh = true;
+        else if (field_is(value, len, "pv"))
+            options.dom0_pvh = false;
+        value += len;
+        if (*value == ',')
+            value++;
+    }
+    return true;
+}
+
 } // namespace
 
 XENON_PARAM_STRING("console", options.console);
+XENON_PARAM_CUSTOM("dom0", parse_dom0_option);
 XENON_PARAM_CUSTOM("com1", parse_com1);
 XENON_PARAM_CUSTOM("com2", parse_com2);
 XENON_PARAM_CUSTOM("loglvl", parse_loglvl);

@@ -46,6 +46,7 @@ struct BootOptions {
     bool smap = true;
     bool smep = true;
     bool sync_console = false;
+    bool dom0_pvh = false;   // dom0=pvh: the initial domain is PVH (SVM with nested paging)
     uint16_t debug_exit = 0; // QEMU isa-debug-exit port for the final status; 0: none
 };
 

@@ -32,13 +32,13 @@ InsnInfo decode(std::initializer_list<uint8_t> bytes, CpuMode mode = CpuMode::k6
 } // namespace
 
 TEST(SvmInsnLen, ExitingInstructions) {
-    EXPECT_EQ(len({0x0f, 0xa2}), 2);             // cpuid
-    EXPECT_EQ(len({0xf4}), 1);                   // hlt
-    EXPECT_EQ(len({0x0f, 0x32}), 2);             // rdmsr
-    EXPECT_EQ(len({0x0f, 0x30}), 2);             // wrmsr
-    EXPECT_EQ(len({0x0f, 0x01, 0xd9}), 3);       // vmmcall
-    EXPECT_EQ(len({0x0f, 0x01, 0xd1}), 3);       // xsetbv
-    EXPECT_EQ(len({0x0f, 0x01, 0xd8}), 3);       // vmrun
+    EXPECT_EQ(len({0x0f, 0xa2}), 2);       // cpuid
+    EXPECT_EQ(len({0xf4}), 1);             // hlt
+    EXPECT_EQ(len({0x0f, 0x32}), 2);       // rdmsr
+    EXPECT_EQ(len({0x0f, 0x30}), 2);       // wrmsr
+    EXPECT_EQ(len({0x0f, 0x01, 0xd9}), 3); // vmmcall
+    EXPECT_EQ(len({0x0f, 0x01, 0xd1}), 3); // xsetbv
+    EXPECT_EQ(len({0x0f, 0x01, 0xd8}), 3); // vmrun
     for (CpuMode m : {CpuMode::k16, CpuMode::k32, CpuMode::k64}) {
         EXPECT_EQ(len({0x0f, 0xa2}, m), 2);
         EXPECT_EQ(len({0x0f, 0x01, 0xd9}, m), 3);
@@ -48,8 +48,8 @@ TEST(SvmInsnLen, ExitingInstructions) {
 TEST(SvmInsnLen, PrefixesCount) {
     EXPECT_EQ(len({0x66, 0x0f, 0xa2}), 3);
     EXPECT_EQ(len({0x2e, 0x66, 0x0f, 0xa2}), 4);
-    EXPECT_EQ(len({0x48, 0x0f, 0x32}), 3);      // rex.w rdmsr
-    EXPECT_EQ(len({0xf3, 0x90}), 2);            // pause
+    EXPECT_EQ(len({0x48, 0x0f, 0x32}), 3); // rex.w rdmsr
+    EXPECT_EQ(len({0xf3, 0x90}), 2);       // pause
     InsnInfo i = decode({0x3e, 0x48, 0x0f, 0x01, 0xd9});
     EXPECT_EQ(i.length, 5);
     EXPECT_EQ(i.prefix_count, 2);
@@ -78,38 +78,38 @@ TEST(SvmInsnLen, ModrmAddressing64) {
 }
 
 TEST(SvmInsnLen, Addressing16And32) {
-    EXPECT_EQ(len({0x89, 0x06, 1, 2}, CpuMode::k16), 4);          // [disp16]
-    EXPECT_EQ(len({0x89, 0x46, 1}, CpuMode::k16), 3);             // [bp+disp8]
+    EXPECT_EQ(len({0x89, 0x06, 1, 2}, CpuMode::k16), 4);             // [disp16]
+    EXPECT_EQ(len({0x89, 0x46, 1}, CpuMode::k16), 3);                // [bp+disp8]
     EXPECT_EQ(len({0x67, 0x89, 0x05, 1, 2, 3, 4}, CpuMode::k16), 7); // 32-bit addressing
     EXPECT_EQ(len({0x89, 0x05, 1, 2, 3, 4}, CpuMode::k32), 6);
     EXPECT_EQ(len({0x67, 0x89, 0x06, 1, 2}, CpuMode::k32), 5);
 }
 
 TEST(SvmInsnLen, Immediates) {
-    EXPECT_EQ(len({0xb8, 1, 2, 3, 4}), 5);                          // mov $imm32,%eax
-    EXPECT_EQ(len({0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8}), 10);       // movabs
+    EXPECT_EQ(len({0xb8, 1, 2, 3, 4}), 5);                    // mov $imm32,%eax
+    EXPECT_EQ(len({0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8}), 10); // movabs
     EXPECT_EQ(len({0x66, 0xb8, 1, 2}), 4);
     EXPECT_EQ(len({0xb8, 1, 2}, CpuMode::k16), 3);
-    EXPECT_EQ(len({0xe6, 0x80}), 2);                                // out %al,$0x80
-    EXPECT_EQ(len({0xf7, 0xc0, 1, 2, 3, 4}), 6);                    // test $imm,%eax
-    EXPECT_EQ(len({0xf7, 0xd0}), 2);                                // not %eax
-    EXPECT_EQ(len({0xf6, 0xc0, 1}), 3);                             // test $imm8,%al
-    EXPECT_EQ(len({0xa1, 1, 2, 3, 4, 5, 6, 7, 8}), 9);              // mov moffs64,%eax
+    EXPECT_EQ(len({0xe6, 0x80}), 2);                   // out %al,$0x80
+    EXPECT_EQ(len({0xf7, 0xc0, 1, 2, 3, 4}), 6);       // test $imm,%eax
+    EXPECT_EQ(len({0xf7, 0xd0}), 2);                   // not %eax
+    EXPECT_EQ(len({0xf6, 0xc0, 1}), 3);                // test $imm8,%al
+    EXPECT_EQ(len({0xa1, 1, 2, 3, 4, 5, 6, 7, 8}), 9); // mov moffs64,%eax
     EXPECT_EQ(len({0xa1, 1, 2, 3, 4}, CpuMode::k32), 5);
-    EXPECT_EQ(len({0xc8, 1, 2, 3}), 4);                             // enter
-    EXPECT_EQ(len({0x0f, 0x3a, 0x0f, 0xc1, 8}), 5);                 // palignr $8
-    EXPECT_EQ(len({0x0f, 0x38, 0x00, 0xc1}), 4);                    // pshufb
-    EXPECT_EQ(len({0x0f, 0x84, 1, 2, 3, 4}), 6);                    // jz rel32
-    EXPECT_EQ(len({0x9a, 1, 2, 3, 4, 5, 6}, CpuMode::k32), 7);      // lcall ptr16:32
+    EXPECT_EQ(len({0xc8, 1, 2, 3}), 4);                        // enter
+    EXPECT_EQ(len({0x0f, 0x3a, 0x0f, 0xc1, 8}), 5);            // palignr $8
+    EXPECT_EQ(len({0x0f, 0x38, 0x00, 0xc1}), 4);               // pshufb
+    EXPECT_EQ(len({0x0f, 0x84, 1, 2, 3, 4}), 6);               // jz rel32
+    EXPECT_EQ(len({0x9a, 1, 2, 3, 4, 5, 6}, CpuMode::k32), 7); // lcall ptr16:32
 }
 
 TEST(SvmInsnLen, RefusesWhatItCannotKnow) {
-    EXPECT_EQ(len({0x0f}), -1);                   // truncated
-    EXPECT_EQ(len({0x89, 0x87, 1, 2}), -1);       // truncated displacement
-    EXPECT_EQ(len({0xc5, 0xf8, 0x77}), -1);       // VEX (vzeroupper)
+    EXPECT_EQ(len({0x0f}), -1);             // truncated
+    EXPECT_EQ(len({0x89, 0x87, 1, 2}), -1); // truncated displacement
+    EXPECT_EQ(len({0xc5, 0xf8, 0x77}), -1); // VEX (vzeroupper)
     EXPECT_EQ(len({0xc4, 0xe2, 0x79, 0x00, 0xc1}), -1);
     EXPECT_EQ(len({0x62, 0xf1, 0x7c, 0x48, 0x28, 0xc1}), -1); // EVEX
-    EXPECT_EQ(len({0x0f, 0x0f, 0xc1, 0x9e}), -1); // 3DNow!
+    EXPECT_EQ(len({0x0f, 0x0f, 0xc1, 0x9e}), -1);             // 3DNow!
     // In 32-bit mode C4/C5 with a memory operand are LES/LDS.
     EXPECT_EQ(len({0xc4, 0x06}, CpuMode::k32), 2);
     EXPECT_EQ(len({0xc5, 0xc0}, CpuMode::k32), -1);

@@ -1,6 +1,8 @@
 #include "arch/guest_access.h"
 
 #include "arch/extable.h"
+#include "arch/hvm.h"
+#include "common/domain.h"
 #include "public/arch-x86.h"
 #include "public/errno.h"
 
@@ -45,6 +47,8 @@ bool guest_range_ok(uint64_t va, size_t len) {
 }
 
 int copy_from_guest(void* dst, uint64_t guest_va, size_t len) {
+    if (Vcpu* v = current_vcpu(); v && v->arch.hvm)
+        return hvm_copy_from_guest(dst, guest_va, len);
     if (!guest_range_ok(guest_va, len))
         return -xen::XEN_EFAULT;
     return copy_with_fixup(dst, reinterpret_cast<const void*>(guest_va), len) ? -xen::XEN_EFAULT
@@ -52,6 +56,8 @@ int copy_from_guest(void* dst, uint64_t guest_va, size_t len) {
 }
 
 int copy_to_guest(uint64_t guest_va, const void* src, size_t len) {
+    if (Vcpu* v = current_vcpu(); v && v->arch.hvm)
+        return hvm_copy_to_guest(guest_va, src, len);
     if (!guest_range_ok(guest_va, len))
         return -xen::XEN_EFAULT;
     return copy_with_fixup(reinterpret_cast<void*>(guest_va), src, len) ? -xen::XEN_EFAULT : 0;

@@ -3,6 +3,7 @@
 // Each step depends only on the ones before it.
 #include "arch/cpu.h"
 #include "arch/desc.h"
+#include "arch/hvm.h"
 #include "arch/irqchip.h"
 #include "arch/lapic.h"
 #include "arch/layout.h"
@@ -180,6 +181,7 @@ extern "C" [[noreturn]] void xenon_start(uint32_t magic, uint32_t info_phys) {
     bsp->apic_id = lapic_id();
     percpu_set_online(0);
     pv_cpu_init();
+    hvm_cpu_init();
     lapic_timer_calibrate();
     irq_enable();
     self_test_timer();

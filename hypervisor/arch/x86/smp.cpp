@@ -2,6 +2,7 @@
 
 #include "arch/cpu.h"
 #include "arch/desc.h"
+#include "arch/hvm.h"
 #include "arch/lapic.h"
 #include "arch/layout.h"
 #include "arch/paging.h"
@@ -75,6 +76,7 @@ extern "C" [[noreturn]] void ap_start(unsigned id) {
     cpu_init_control_registers();
     lapic_setup_cpu();
     pv_cpu_init();
+    hvm_cpu_init();
     timer_cpu_init();
     percpu_set_online(id);
     pv_idle_loop();

@@ -2,6 +2,7 @@
 // 4.17 does: version 4.17, the same feature bits for the same kind of domain, the same
 // errors, and the same split between sub-ops every domain may use and the ones reserved
 // to the control domain (commandline, build_id and unknown numbers).
+#include "arch/hvm.h"
 #include "common/bootinfo.h"
 #include "common/domain.h"
 #include "common/hypercall.h"
@@ -66,6 +67,14 @@ uint32_t feature_submap0(const Domain& d) {
     uint32_t bits = 1u << xen::XENFEAT_memory_op_vnode_supported;
     if (d.privileged) // the hardware domain
         bits |= 1u << xen::XENFEAT_dom0;
+    if (arch::is_hvm_domain(d)) {
+        // Translated (the p2m), so not direct mapped; no PIRQs without an emulated IOAPIC.
+        bits |= (1u << xen::XENFEAT_writable_page_tables) |
+                (1u << xen::XENFEAT_auto_translated_physmap) |
+                (1u << xen::XENFEAT_hvm_safe_pvclock) | (1u << xen::XENFEAT_hvm_callback_vector) |
+                (1u << xen::XENFEAT_not_direct_mapped);
+        return bits;
+    }
     // A PV domain: Xen's page-table interface, not translated, hence direct mapped.
     bits |= (1u << xen::XENFEAT_mmu_pt_update_preserve_ad) | (1u << xen::XENFEAT_highmem_assist) |
             (1u << xen::XENFEAT_gnttab_map_avail_bits);

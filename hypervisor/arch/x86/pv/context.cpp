@@ -23,6 +23,8 @@ uint64_t xsave_mask() {
     return (uint64_t(hi) << 32) | lo;
 }
 
+} // namespace
+
 void fpu_save(Vcpu& v) {
     write_cr0(read_cr0() & ~kCr0Ts); // XSAVE/FXSAVE fault while TS is set
     if (cpu_features().xsave) {
@@ -50,8 +52,6 @@ void fpu_load(Vcpu& v) {
     if (v.arch.fpu_ts)
         write_cr0(read_cr0() | kCr0Ts);
 }
-
-} // namespace
 
 void pv_context_save(Vcpu& v, const TrapFrame& frame) {
     vcpu_time_switch_out(v); // runstate area, periodic timer (v's page tables still loaded)

@@ -212,7 +212,8 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
     spec.nr_pages = choose_dom0_pages();
     // As in Xen, dom0 gets a vCPU per CPU; vCPU 0 starts, the others wait for VCPUOP_up.
     spec.vcpus = arch::cpus_online() < kMaxVcpusPerDomain ? arch::cpus_online() : kMaxVcpusPerDomain;
-    Domain* d = build_pv_domain(spec);
+    // dom0=pvh: the same kernel module booted as a PVH domain (arch/x86/hvm/pvh_build.cpp).
+    Domain* d = boot_options().dom0_pvh ? build_pvh_domain(spec) : build_pv_domain(spec);
     d->max_pages = dom0_max_pages(free);
     memory::free_pages(unpacked.pages, unpacked.order); // the ELF is in dom0 now
     return d;

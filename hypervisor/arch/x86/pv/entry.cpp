@@ -3,6 +3,7 @@
 // exit that delivers pending events.
 #include "arch/cpu.h"
 #include "arch/guest_access.h"
+#include "arch/hvm.h"
 #include "arch/paging.h"
 #include "arch/percpu.h"
 #include "arch/pv.h"
@@ -47,11 +48,11 @@ void pv_cpu_init() {
         if (next == current && next)
             break;
         if (current) {
-            pv_context_save(*current, f);
+            (is_hvm_vcpu(*current) ? hvm_context_save : pv_context_save)(*current, f);
             sched_context_saved(current);
         }
         if (next) {
-            pv_context_load(*next, f);
+            (is_hvm_vcpu(*next) ? hvm_context_load : pv_context_load)(*next, f);
             break;
         }
         // Nothing to run: wait here, interrupts on, until there is. Not on the last
@@ -65,6 +66,8 @@ void pv_cpu_init() {
         }
         sched_idle_exit();
     }
+    if (is_hvm_vcpu(*current_vcpu()))
+        hvm_resume();
     pv_deliver_events(f, *current_vcpu());
 }
 

@@ -18,5 +18,8 @@ uint64_t pv_vcpu_xcr0(const Vcpu& v);
 bool pv_xsetbv(Vcpu& v, uint32_t index, uint64_t value);
 // CPUID leaf 0xd as the policy has it: the offered states and their sizes only.
 void pv_xstate_cpuid(uint32_t subleaf, uint32_t regs[4]);
+// A vCPU's FPU/SSE/AVX state off and onto this CPU (pv/context.cpp; HVM vCPUs too).
+void fpu_save(Vcpu& v);
+void fpu_load(Vcpu& v);
 
 } // namespace arch

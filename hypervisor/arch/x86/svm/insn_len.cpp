@@ -27,32 +27,69 @@ Op one_byte(uint8_t b) {
     if (b < 0x60)
         return {false, kNone, false}; // inc/dec (32-bit), push/pop
     switch (b) {
-    case 0x60: case 0x61: return {false, kNone, true};
-    case 0x62: return {true, kNone, true}; // bound (EVEX in 64-bit: refused by the caller)
-    case 0x63: return {true, kNone, false};
-    case 0x68: return {false, kIz, false};
-    case 0x69: return {true, kIz, false};
-    case 0x6a: return {false, kIb, false};
-    case 0x6b: return {true, kIb, false};
-    case 0x80: case 0x83: return {true, kIb, false};
-    case 0x81: return {true, kIz, false};
-    case 0x82: return {true, kIb, true};
-    case 0x9a: return {false, kFar, true};
-    case 0xa0: case 0xa1: case 0xa2: case 0xa3: return {false, kMoffs, false};
-    case 0xa8: return {false, kIb, false};
-    case 0xa9: return {false, kIz, false};
-    case 0xc0: case 0xc1: return {true, kIb, false};
-    case 0xc2: case 0xca: return {false, kIw, false};
-    case 0xc4: case 0xc5: return {true, kNone, true};
-    case 0xc6: return {true, kIb, false};
-    case 0xc7: return {true, kIz, false};
-    case 0xc8: return {false, kIwIb, false};
-    case 0xcd: return {false, kIb, false};
-    case 0xd4: case 0xd5: return {false, kIb, true};
-    case 0xea: return {false, kFar, true};
-    case 0xe8: case 0xe9: return {false, kIz, false};
-    case 0xf6: case 0xf7: return {true, kGrp3, false};
-    default: break;
+    case 0x60:
+    case 0x61:
+        return {false, kNone, true};
+    case 0x62:
+        return {true, kNone, true}; // bound (EVEX in 64-bit: refused by the caller)
+    case 0x63:
+        return {true, kNone, false};
+    case 0x68:
+        return {false, kIz, false};
+    case 0x69:
+        return {true, kIz, false};
+    case 0x6a:
+        return {false, kIb, false};
+    case 0x6b:
+        return {true, kIb, false};
+    case 0x80:
+    case 0x83:
+        return {true, kIb, false};
+    case 0x81:
+        return {true, kIz, false};
+    case 0x82:
+        return {true, kIb, true};
+    case 0x9a:
+        return {false, kFar, true};
+    case 0xa0:
+    case 0xa1:
+    case 0xa2:
+    case 0xa3:
+        return {false, kMoffs, false};
+    case 0xa8:
+        return {false, kIb, false};
+    case 0xa9:
+        return {false, kIz, false};
+    case 0xc0:
+    case 0xc1:
+        return {true, kIb, false};
+    case 0xc2:
+    case 0xca:
+        return {false, kIw, false};
+    case 0xc4:
+    case 0xc5:
+        return {true, kNone, true};
+    case 0xc6:
+        return {true, kIb, false};
+    case 0xc7:
+        return {true, kIz, false};
+    case 0xc8:
+        return {false, kIwIb, false};
+    case 0xcd:
+        return {false, kIb, false};
+    case 0xd4:
+    case 0xd5:
+        return {false, kIb, true};
+    case 0xea:
+        return {false, kFar, true};
+    case 0xe8:
+    case 0xe9:
+        return {false, kIz, false};
+    case 0xf6:
+    case 0xf7:
+        return {true, kGrp3, false};
+    default:
+        break;
     }
     if (b >= 0x70 && b <= 0x7f)
         return {false, kIb, false};
@@ -74,8 +111,9 @@ Op one_byte(uint8_t b) {
 Op two_byte(uint8_t b) {
     if (b <= 0x03 || b == 0x0d || (b >= 0x10 && b <= 0x23) || (b >= 0x28 && b <= 0x2f) ||
         (b >= 0x40 && b <= 0x6f) || (b >= 0x74 && b <= 0x76) || (b >= 0x78 && b <= 0x7f) ||
-        (b >= 0x90 && b <= 0x9f) || b == 0xa3 || b == 0xa5 || (b >= 0xab && b <= 0xb9 && b != 0xac) ||
-        (b >= 0xbb && b <= 0xc1) || b == 0xc3 || b == 0xc7 || b >= 0xd0)
+        (b >= 0x90 && b <= 0x9f) || b == 0xa3 || b == 0xa5 ||
+        (b >= 0xab && b <= 0xb9 && b != 0xac) || (b >= 0xbb && b <= 0xc1) || b == 0xc3 ||
+        b == 0xc7 || b >= 0xd0)
         return {true, kNone, false};
     if ((b >= 0x70 && b <= 0x73) || b == 0xa4 || b == 0xac || b == 0xba || b == 0xc2 ||
         (b >= 0xc4 && b <= 0xc6))
@@ -87,8 +125,17 @@ Op two_byte(uint8_t b) {
 
 bool is_legacy_prefix(uint8_t b) {
     switch (b) {
-    case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65: case 0x66: case 0x67:
-    case 0xf0: case 0xf2: case 0xf3:
+    case 0x26:
+    case 0x2e:
+    case 0x36:
+    case 0x3e:
+    case 0x64:
+    case 0x65:
+    case 0x66:
+    case 0x67:
+    case 0xf0:
+    case 0xf2:
+    case 0xf3:
         return true;
     default:
         return false;
@@ -191,14 +238,29 @@ bool decode_length(const uint8_t* bytes, size_t avail, CpuMode mode, InsnInfo* o
 
     unsigned iz = osz == 2 ? 2 : 4;
     switch (op.imm) {
-    case kNone: break;
-    case kIb: i += 1; break;
-    case kIw: i += 2; break;
-    case kIz: i += iz; break;
-    case kIv: i += osz; break;
-    case kIwIb: i += 3; break;
-    case kMoffs: i += asz; break;
-    case kFar: i += 2 + iz; break;
+    case kNone:
+        break;
+    case kIb:
+        i += 1;
+        break;
+    case kIw:
+        i += 2;
+        break;
+    case kIz:
+        i += iz;
+        break;
+    case kIv:
+        i += osz;
+        break;
+    case kIwIb:
+        i += 3;
+        break;
+    case kMoffs:
+        i += asz;
+        break;
+    case kFar:
+        i += 2 + iz;
+        break;
     case kGrp3:
         if (((modrm >> 3) & 7) < 2)
             i += opcode == 0xf6 ? 1 : iz;
@@ -218,27 +280,48 @@ bool decode_length(const uint8_t* bytes, size_t avail, CpuMode mode, InsnInfo* o
 bool insn_is(const InsnInfo& d, ExitInsn which) {
     auto grp7 = [&](uint8_t modrm) { return d.map == 1 && d.opcode == 0x01 && d.modrm == modrm; };
     switch (which) {
-    case ExitInsn::cpuid: return d.map == 1 && d.opcode == 0xa2;
-    case ExitInsn::hlt: return d.map == 0 && d.opcode == 0xf4;
-    case ExitInsn::rdmsr: return d.map == 1 && d.opcode == 0x32;
-    case ExitInsn::wrmsr: return d.map == 1 && d.opcode == 0x30;
-    case ExitInsn::rdpmc: return d.map == 1 && d.opcode == 0x33;
-    case ExitInsn::invd: return d.map == 1 && d.opcode == 0x08;
-    case ExitInsn::wbinvd: return d.map == 1 && d.opcode == 0x09;
-    case ExitInsn::icebp: return d.map == 0 && d.opcode == 0xf1;
-    case ExitInsn::pause: return d.map == 0 && d.opcode == 0x90;
-    case ExitInsn::vmrun: return grp7(0xd8);
-    case ExitInsn::vmmcall: return grp7(0xd9);
-    case ExitInsn::vmload: return grp7(0xda);
-    case ExitInsn::vmsave: return grp7(0xdb);
-    case ExitInsn::stgi: return grp7(0xdc);
-    case ExitInsn::clgi: return grp7(0xdd);
-    case ExitInsn::skinit: return grp7(0xde);
-    case ExitInsn::invlpga: return grp7(0xdf);
-    case ExitInsn::xsetbv: return grp7(0xd1);
-    case ExitInsn::rdtscp: return grp7(0xf9);
-    case ExitInsn::monitor: return grp7(0xc8) || grp7(0xfa);
-    case ExitInsn::mwait: return grp7(0xc9) || grp7(0xfb);
+    case ExitInsn::cpuid:
+        return d.map == 1 && d.opcode == 0xa2;
+    case ExitInsn::hlt:
+        return d.map == 0 && d.opcode == 0xf4;
+    case ExitInsn::rdmsr:
+        return d.map == 1 && d.opcode == 0x32;
+    case ExitInsn::wrmsr:
+        return d.map == 1 && d.opcode == 0x30;
+    case ExitInsn::rdpmc:
+        return d.map == 1 && d.opcode == 0x33;
+    case ExitInsn::invd:
+        return d.map == 1 && d.opcode == 0x08;
+    case ExitInsn::wbinvd:
+        return d.map == 1 && d.opcode == 0x09;
+    case ExitInsn::icebp:
+        return d.map == 0 && d.opcode == 0xf1;
+    case ExitInsn::pause:
+        return d.map == 0 && d.opcode == 0x90;
+    case ExitInsn::vmrun:
+        return grp7(0xd8);
+    case ExitInsn::vmmcall:
+        return grp7(0xd9);
+    case ExitInsn::vmload:
+        return grp7(0xda);
+    case ExitInsn::vmsave:
+        return grp7(0xdb);
+    case ExitInsn::stgi:
+        return grp7(0xdc);
+    case ExitInsn::clgi:
+        return grp7(0xdd);
+    case ExitInsn::skinit:
+        return grp7(0xde);
+    case ExitInsn::invlpga:
+        return grp7(0xdf);
+    case ExitInsn::xsetbv:
+        return grp7(0xd1);
+    case ExitInsn::rdtscp:
+        return grp7(0xf9);
+    case ExitInsn::monitor:
+        return grp7(0xc8) || grp7(0xfa);
+    case ExitInsn::mwait:
+        return grp7(0xc9) || grp7(0xfb);
     }
     return false;
 }

@@ -14,9 +14,9 @@ inline constexpr size_t kMaxInsnLength = 15;
 enum class CpuMode : uint8_t { k16, k32, k64 };
 
 struct InsnInfo {
-    uint8_t length;  // of the whole instruction, prefixes included
-    uint8_t map;     // 0: one-byte opcodes, 1: 0F, 2: 0F 38, 3: 0F 3A
-    uint8_t opcode;  // the last opcode byte
+    uint8_t length; // of the whole instruction, prefixes included
+    uint8_t map;    // 0: one-byte opcodes, 1: 0F, 2: 0F 38, 3: 0F 3A
+    uint8_t opcode; // the last opcode byte
     bool has_modrm;
     uint8_t modrm;
     uint8_t prefix_count; // legacy and REX bytes before the opcode
@@ -29,9 +29,29 @@ bool decode_length(const uint8_t* bytes, size_t avail, CpuMode mode, InsnInfo* o
 
 // The instruction an exit names, to check the decoded bytes against: xenon only steps
 // over an instruction that is the one that exited.
-enum class ExitInsn : uint8_t { cpuid, hlt, rdmsr, wrmsr, vmmcall, vmrun, vmload, vmsave,
-                                stgi, clgi, skinit, invlpga, xsetbv, rdtscp, monitor, mwait,
-                                invd, wbinvd, rdpmc, icebp, pause };
+enum class ExitInsn : uint8_t {
+    cpuid,
+    hlt,
+    rdmsr,
+    wrmsr,
+    vmmcall,
+    vmrun,
+    vmload,
+    vmsave,
+    stgi,
+    clgi,
+    skinit,
+    invlpga,
+    xsetbv,
+    rdtscp,
+    monitor,
+    mwait,
+    invd,
+    wbinvd,
+    rdpmc,
+    icebp,
+    pause
+};
 bool insn_is(const InsnInfo& info, ExitInsn which);
 
 } // namespace svm

@@ -6,6 +6,11 @@
 #include "arch/traps.h"
 #include "public/arch-x86.h"
 
+namespace hvm {
+struct HvmVcpu;
+struct HvmDomain;
+} // namespace hvm
+
 // A guest's registered trap handler for one vector (set_trap_table).
 struct GuestTrap {
     uint64_t address; // 0: none registered
@@ -20,6 +25,7 @@ struct VmceBank {
 inline constexpr unsigned kVmceBanks = 2;
 
 struct alignas(64) ArchVcpu {
+    hvm::HvmVcpu* hvm; // an HVM (PVH) vCPU's state beyond this; nullptr for PV
     // Guest register state while the vCPU is not on a CPU (while it is, the registers
     // live in the frame at the top of the CPU's stack).
     arch::TrapFrame regs;
@@ -65,6 +71,7 @@ struct alignas(64) ArchVcpu {
 };
 
 struct ArchDomain {
+    hvm::HvmDomain* hvm;        // nullptr for a PV domain
     uint64_t hypercall_page_va; // 0 if the kernel did not ask for one
     // The CPUs that have loaded this domain's page tables and so may cache its
     // translations (Xen's dirty_cpumask; a CPU is never taken out again): a flush for the
