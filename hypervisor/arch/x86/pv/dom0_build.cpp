@@ -43,6 +43,7 @@ struct KernelNotes {
     uint64_t virt_base = kUnset;
     uint64_t paddr_offset = kUnset;
     uint64_t hypercall_page = kUnset;
+    bool unmapped_initrd = false; // XEN_ELFNOTE_MOD_START_PFN: the initrd by pfn
     const char* guest_os = "";
     char xen_version[16] = "";
 };
@@ -66,6 +67,9 @@ KernelNotes read_notes(const ElfImage& elf) {
         case xen::XEN_ELFNOTE_VIRT_BASE: k.virt_base = note_number(n); break;
         case xen::XEN_ELFNOTE_PADDR_OFFSET: k.paddr_offset = note_number(n); break;
         case xen::XEN_ELFNOTE_HYPERCALL_PAGE: k.hypercall_page = note_number(n); break;
+        case xen::XEN_ELFNOTE_MOD_START_PFN:
+            k.unmapped_initrd = note_number(n) != 0;
+            break;
         case xen::XEN_ELFNOTE_XEN_VERSION:
             memcpy(k.xen_version, n.desc, n.desc_size < 15 ? n.desc_size : 15);
             break;
@@ -91,18 +95,20 @@ struct Builder {
         return phys_to_virt(p2m[(va - v_start) / kPage] * kPage);
     }
     // Copies (or zeroes, with src == nullptr) bytes into the guest's initial mapping.
-    void write(uint64_t va, const void* src, uint64_t len) {
+    void write(uint64_t va, const void* src, uint64_t len) { copy(va - v_start, src, len); }
+    // The same at a pseudo-physical address.
+    void copy(uint64_t pa, const void* src, uint64_t len) {
         auto* from = static_cast<const uint8_t*>(src);
         while (len) {
-            uint64_t off = va % kPage, n = kPage - off < len ? kPage - off : len;
-            auto* to = static_cast<uint8_t*>(page_of_va(va - off)) + off;
+            uint64_t off = pa % kPage, n = kPage - off < len ? kPage - off : len;
+            auto* to = static_cast<uint8_t*>(phys_to_virt(p2m[pa / kPage] * kPage)) + off;
             if (from) {
                 memcpy(to, from, n);
                 from += n;
             } else {
                 memset(to, 0, n);
             }
-            va += n, len -= n;
+            pa += n, len -= n;
         }
     }
 };
@@ -262,9 +268,11 @@ Domain* build_pv_domain(const PvDomainSpec& spec) {
         fatal_boot_error("d%u: %lu MiB asked for, %lu MiB free", spec.domid, nr_pages >> 8,
                          memory::buddy().free_pages() >> 8);
     uint64_t initrd_len = initrd ? initrd->end - initrd->start : 0;
-    // The layout, in the order Xen uses.
+    // The layout, in the order Xen uses. A kernel that takes its initrd by pfn gets it
+    // outside the initial mapping, as Xen 4.17 places it: so the mapping, which the
+    // kernel maps writable and executable until it tidies it up, stays small.
     uint64_t v_initrd = round_up(kern_end, kPage);
-    uint64_t v_p2m = round_up(v_initrd + initrd_len, kPage);
+    uint64_t v_p2m = round_up(v_initrd + (notes.unmapped_initrd ? 0 : initrd_len), kPage);
     uint64_t v_start_info = round_up(v_p2m + nr_pages * 8, kPage);
     uint64_t v_pt = v_start_info + kPage;
     uint64_t nr_pt = 1, v_stack, v_end;
@@ -281,6 +289,13 @@ Domain* build_pv_domain(const PvDomainSpec& spec) {
     if (mapped_pages > nr_pages)
         fatal_boot_error("d%u needs %lu MiB for its initial mapping but has %lu MiB",
                          spec.domid, mapped_pages >> 8, nr_pages >> 8);
+    // Xen's pfn for an unmapped initrd: past the power-of-two block holding the mapping.
+    uint64_t initrd_pfn = 1;
+    while (initrd_pfn < mapped_pages)
+        initrd_pfn <<= 1;
+    if (notes.unmapped_initrd && initrd_pfn + round_up(initrd_len, kPage) / kPage > nr_pages)
+        fatal_boot_error("d%u: %lu MiB is too small for its kernel and initrd", spec.domid,
+                         nr_pages >> 8);
 
     Domain* d = domain_create(spec.domid, spec.privileged, spec.vcpus);
     if (!d)
@@ -320,7 +335,9 @@ Domain* build_pv_domain(const PvDomainSpec& spec) {
             continue;
         b.write(s.paddr + virt_offset, s.data, s.filesz);
     }
-    if (initrd)
+    if (initrd && notes.unmapped_initrd)
+        b.copy(initrd_pfn * kPage, phys_to_virt(initrd->start), initrd_len);
+    else if (initrd)
         b.write(v_initrd, phys_to_virt(initrd->start), initrd_len);
     b.write(v_p2m, p2m, nr_pages * 8);
 
@@ -380,8 +397,10 @@ Domain* build_pv_domain(const PvDomainSpec& spec) {
     si->pt_base = l4_va;
     si->nr_pt_frames = nr_pt;
     si->mfn_list = v_p2m;
-    si->mod_start = initrd ? v_initrd : 0;
+    si->mod_start = !initrd ? 0 : notes.unmapped_initrd ? initrd_pfn : v_initrd;
     si->mod_len = initrd_len;
+    if (initrd && notes.unmapped_initrd)
+        si->flags |= xen::SIF_MOD_START_PFN;
     size_t args_len = strnlen(spec.cmdline, xen::MAX_GUEST_CMDLINE - 1);
     memcpy(si->cmd_line, spec.cmdline, args_len);
 
@@ -415,10 +434,11 @@ Domain* build_pv_domain(const PvDomainSpec& spec) {
     log_info("d%u: '%s' (%s), %lu MiB, entry %#lx", spec.domid, kernel.name,
              notes.xen_version[0] ? notes.xen_version : "no XEN_VERSION note", nr_pages >> 8,
              entry);
-    log_info("d%u: kernel %#lx-%#lx, initrd %#lx+%#lx, p2m %#lx, start_info %#lx, "
+    log_info("d%u: kernel %#lx-%#lx, initrd %s %#lx+%#lx, p2m %#lx, start_info %#lx, "
              "page tables %#lx (%lu), stack %#lx, mapped to %#lx",
-             spec.domid, kern_start, kern_end, v_initrd, initrd_len, v_p2m, v_start_info, v_pt, nr_pt,
-             v_stack, v_end);
+             spec.domid, kern_start, kern_end, notes.unmapped_initrd ? "pfn" : "at",
+             notes.unmapped_initrd ? initrd_pfn : v_initrd, initrd_len, v_p2m, v_start_info, v_pt,
+             nr_pt, v_stack, v_end);
     return d;
 }
 
