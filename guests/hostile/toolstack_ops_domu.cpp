@@ -1,6 +1,6 @@
 // The toolstack's hypercalls from an ordinary domain (on xenon a domU beside the
 // heartbeat and dom0; on Xen 4.17, where this guest is dom0 alone, they are allowed):
-// every sysctl and every domctl on a domain that exists is -EPERM, but only after Xen's
+// every sysctl, every domctl on a domain that exists and every mca is -EPERM, but only after Xen's
 // earlier checks: an unreadable argument -EFAULT, another interface version -EACCES, a
 // domctl naming no domain -ESRCH. Nothing it asked for happened: dom0's credit2 weight
 // is still the default when read back by a domain that may.
@@ -8,9 +8,11 @@
 #include "hostile.h"
 #include "public/domctl.h"
 #include "public/sysctl.h"
+#include "public/xen_mca.h"
 
 static xen::xen_domctl dc;
 static xen::xen_sysctl sc;
+static xen::xen_mc mc;
 
 static long domctl(uint32_t cmd, xen::domid_t dom,
                    uint32_t version = xen::XEN_DOMCTL_INTERFACE_VERSION) {
@@ -62,6 +64,12 @@ void test_main() {
     if (!privileged) // (as dom0 on Xen it would apply)
         XT_CHECK_RC(domctl(XEN_DOMCTL_scheduler_op, 0), -XEN_EPERM);
     XT_CHECK_RC(domctl(99, 0), privileged ? -XEN_ENOSYS : -XEN_EPERM);
+    // HYPERVISOR_mca: the caller's right comes before reading the argument.
+    if (!privileged)
+        XT_CHECK_RC(xt::hypercall(HYPERVISOR_mca, 0xffff800000001000ull), -XEN_EPERM);
+    mc.cmd = XEN_MC_physcpuinfo;
+    mc.interface_version = XEN_MCA_INTERFACE_VERSION;
+    XT_CHECK_RC(xt::hypercall(HYPERVISOR_mca, xt::arg(&mc)), denied);
     if (privileged) {
         memset(&dc.u, 0, sizeof dc.u);
         dc.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;

@@ -39,6 +39,7 @@ long do_callback_op(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_event_channel_op(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_physdev_op(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 long do_platform_op(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+long do_mca(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 // Grant tables (common/hypercalls/grant_table_op.cpp).
 long do_grant_table_op(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 // The PV MMU (arch/x86/pv/mm_update.cpp, mm_ext.cpp).

@@ -43,6 +43,7 @@ constexpr Table make_table() {
     t.fn[xen::HYPERVISOR_mmuext_op] = do_mmuext_op;
     t.fn[xen::HYPERVISOR_sysctl] = do_sysctl;
     t.fn[xen::HYPERVISOR_domctl] = do_domctl;
+    t.fn[xen::HYPERVISOR_mca] = do_mca;
     return t;
 }
 

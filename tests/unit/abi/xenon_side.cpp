@@ -22,6 +22,7 @@
 #include "public/vcpu.h"
 #include "public/version.h"
 #include "public/xen.h"
+#include "public/xen_mca.h"
 
 #if defined(__XEN__) || defined(__XEN_TOOLS__) || defined(__XEN_PUBLIC_XEN_H__)
 #error "xenon_side.cpp must not be built against Xen's headers"
