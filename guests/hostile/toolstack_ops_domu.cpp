@@ -1,12 +1,13 @@
 // The toolstack's hypercalls from an ordinary domain (on xenon a domU beside the
 // heartbeat and dom0; on Xen 4.17, where this guest is dom0 alone, they are allowed):
-// every sysctl, every domctl on a domain that exists and every mca is -EPERM, but only after Xen's
-// earlier checks: an unreadable argument -EFAULT, another interface version -EACCES, a
-// domctl naming no domain -ESRCH. Nothing it asked for happened: dom0's credit2 weight
+// every sysctl, every domctl on a domain that exists and every mca and claim_pages is -EPERM, but
+// only after Xen's earlier checks: an unreadable argument -EFAULT, another interface version
+// -EACCES, a domctl naming no domain -ESRCH. Nothing it asked for happened: dom0's credit2 weight
 // is still the default when read back by a domain that may.
 // hostile: role=domU
 #include "hostile.h"
 #include "public/domctl.h"
+#include "public/memory.h"
 #include "public/sysctl.h"
 #include "public/xen_mca.h"
 
@@ -70,6 +71,9 @@ void test_main() {
     mc.cmd = XEN_MC_physcpuinfo;
     mc.interface_version = XEN_MCA_INTERFACE_VERSION;
     XT_CHECK_RC(xt::hypercall(HYPERVISOR_mca, xt::arg(&mc)), denied);
+    // XENMEM_claim_pages on dom0 (0 pages: dropping a claim it does not hold).
+    xen::xen_memory_reservation claim{{0}, 0, 0, 0, 0};
+    XT_CHECK_RC(xt::memory_op(XENMEM_claim_pages, &claim), denied);
     if (privileged) {
         memset(&dc.u, 0, sizeof dc.u);
         dc.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;

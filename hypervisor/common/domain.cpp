@@ -7,6 +7,7 @@
 #include "common/console.h"
 #include "common/event_channel.h"
 #include "common/grant_table.h"
+#include "common/memory/buddy.h"
 #include "common/memory/domain_frames.h"
 #include "common/memory/heap.h"
 #include "common/panic.h"
@@ -22,6 +23,9 @@ constexpr unsigned kMaxDomains = 64;
 constinit Domain* initial_domain = nullptr;
 constinit lib::SpinLock domains_lock;
 constinit Domain* domains[kMaxDomains] = {};
+// XENMEM_claim_pages: every domain's outstanding claim, changed under claims_lock.
+constinit lib::SpinLock claims_lock;
+constinit uint64_t outstanding_claims = 0;
 
 int register_domain(Domain* d) {
     lib::LockGuard guard(domains_lock);
@@ -144,7 +148,36 @@ int domain_charge_pages(uint16_t domid, uint64_t n) {
     if (d->tot_pages == 0 && n != 0)
         __atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
     d->tot_pages += n;
+    if (d->outstanding_pages) {
+        uint64_t used = n < d->outstanding_pages ? n : d->outstanding_pages;
+        d->outstanding_pages -= used;
+        __atomic_sub_fetch(&outstanding_claims, used, __ATOMIC_RELAXED);
+    }
     return 0;
+}
+
+int domain_claim_pages(Domain& d, uint64_t pages) {
+    lib::LockGuard guard(d.page_lock);
+    lib::LockGuard claims(claims_lock);
+    if (pages == 0) {
+        __atomic_sub_fetch(&outstanding_claims, d.outstanding_pages, __ATOMIC_RELAXED);
+        d.outstanding_pages = 0;
+        return 0;
+    }
+    if (d.outstanding_pages || pages <= d.tot_pages || pages > d.max_pages)
+        return -xen::XEN_EINVAL;
+    uint64_t free = memory::buddy().free_pages();
+    uint64_t claimed = __atomic_load_n(&outstanding_claims, __ATOMIC_RELAXED);
+    uint64_t avail = free > claimed ? free - claimed : 0;
+    if (pages - d.tot_pages > avail)
+        return -xen::XEN_ENOMEM;
+    d.outstanding_pages = pages - d.tot_pages;
+    __atomic_add_fetch(&outstanding_claims, d.outstanding_pages, __ATOMIC_RELAXED);
+    return 0;
+}
+
+uint64_t domain_outstanding_claims() {
+    return __atomic_load_n(&outstanding_claims, __ATOMIC_RELAXED);
 }
 
 void domain_uncharge_pages(uint16_t domid, uint64_t n) {
@@ -201,6 +234,7 @@ void domain_kill(Domain& d) {
         vcpu_time_destroy(*d.vcpus[i]);
         sched_remove_vcpu(d.vcpus[i]);
     }
+    domain_claim_pages(d, 0);
     release_frames(d);
     log_info("d%u: dead, %lu pages still referenced", d.domid,
              __atomic_load_n(&d.tot_pages, __ATOMIC_RELAXED));

@@ -94,6 +94,7 @@ struct Domain {
     lib::SpinLock page_lock; // pages owned and their counts
     uint64_t tot_pages;
     uint64_t max_pages;
+    uint64_t outstanding_pages; // XENMEM_claim_pages: claimed, not yet given
 
     // The pseudo-physical map XENMEM_set_memory_map gave it (none: nr_e820 == 0).
     lib::SpinLock e820_lock;
@@ -162,6 +163,12 @@ void domain_free_unlisted(Domain* d);
 // reference on itself, as in Xen: a dying domain stays listed until its last frame goes.
 int domain_charge_pages(uint16_t domid, uint64_t n);
 void domain_uncharge_pages(uint16_t domid, uint64_t n);
+// XENMEM_claim_pages (Xen's domain_set_outstanding_pages): a claim that d will hold
+// `pages` in all, or 0 to drop it. -EINVAL with a claim held, for a total not above
+// tot_pages or above max_pages; -ENOMEM beyond the free pages not claimed. The claim
+// shrinks as d is charged pages. Claims are counted, not yet kept from other domains.
+int domain_claim_pages(Domain& d, uint64_t pages);
+uint64_t domain_outstanding_claims(); // all domains' (physinfo)
 // A reference on a listed domain (live or dying), and dropping it: the last one of a
 // dead domain unlists it and frees its structures after a grace period.
 void domain_hold(uint16_t domid);

@@ -51,6 +51,24 @@ long reservation_query(unsigned op, uint64_t start_extent, uint64_t arg, Domain&
     }
 }
 
+// XENMEM_claim_pages (the toolstack's, before it populates a new domain): Xen's checks in
+// its order; an unknown domain (DOMID_SELF too) is -EINVAL, an unprivileged caller -EPERM.
+long claim_pages(uint64_t start_extent, uint64_t arg, Domain& self) {
+    if (start_extent)
+        return -xen::XEN_EINVAL;
+    xen::xen_memory_reservation r;
+    if (arch::copy_from_guest(&r, arg, sizeof(r)))
+        return -xen::XEN_EFAULT;
+    if (r.extent_start.p || r.extent_order || r.mem_flags)
+        return -xen::XEN_EINVAL;
+    Domain* d = hc::domain_by_id(r.domid);
+    if (!d)
+        return -xen::XEN_EINVAL;
+    if (!self.privileged)
+        return -xen::XEN_EPERM;
+    return domain_claim_pages(*d, r.nr_extents);
+}
+
 bool store_e820(void* buffer, size_t n, const memory::E820Entry& e) {
     xen::e820entry out{e.addr, e.size, e.type};
     uint64_t at = reinterpret_cast<uint64_t>(buffer) + n * sizeof(out);
@@ -110,6 +128,9 @@ long do_memory_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
     case xen::XENMEM_decrease_reservation:
     case xen::XENMEM_populate_physmap:
         return memop::reservation(op, start_extent, arg, self);
+
+    case xen::XENMEM_claim_pages:
+        return claim_pages(start_extent, arg, self);
 
     case xen::XENMEM_exchange:
         if (start_extent)

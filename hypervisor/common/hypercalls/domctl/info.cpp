@@ -51,6 +51,7 @@ void fill_domaininfo(const Domain& d, xen_domctl_getdomaininfo& info) {
     info.flags = domain_flags(d);
     info.tot_pages = d.tot_pages;
     info.max_pages = d.max_pages;
+    info.outstanding_pages = d.outstanding_pages;
     info.shared_info_frame = d.shared_info_mfn;
     uint64_t cpu_time = 0;
     unsigned online = 0;

@@ -119,6 +119,7 @@ long physinfo(Call& c) {
         XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2;
     p.total_pages = ram_pages();
     p.free_pages = memory::buddy().free_pages();
+    p.outstanding_pages = domain_outstanding_claims();
     p.max_mfn = memory::frame_table().frame_count() - 1;
     host_features(p.hw_cap);
     return 0;
