@@ -22,8 +22,8 @@ bool is_domu_module(const BootModule& m) {
     return !strncmp(m.args, "domU", 4) && (m.args[4] == 0 || m.args[4] == ' ');
 }
 
-// "domU [mem=SIZE] [vcpus=N] [-- guest command line]": sizes as on xenon's command line
-// (a bare number is MiB), unknown words warned about.
+// "domU [pvh] [mem=SIZE] [vcpus=N] [-- guest command line]": sizes as on xenon's command
+// line (a bare number is MiB), unknown words warned about; pvh builds a PVH domain.
 arch::PvDomainSpec parse_domu_module(const BootModule& m, uint16_t domid) {
     arch::PvDomainSpec spec;
     spec.domid = domid;
@@ -47,8 +47,10 @@ arch::PvDomainSpec parse_domu_module(const BootModule& m, uint16_t domid) {
             spec.cmdline = p;
             break;
         }
-        if (len > 4 && !strncmp(p, "mem=", 4) && parse_size(p + 4, len - 4, &value, 20) &&
-            value >= (4 << 20))
+        if (len == 3 && !strncmp(p, "pvh", 3))
+            spec.pvh = true;
+        else if (len > 4 && !strncmp(p, "mem=", 4) && parse_size(p + 4, len - 4, &value, 20) &&
+                 value >= (4 << 20))
             spec.nr_pages = value >> PAGE_SHIFT;
         else if (len > 6 && !strncmp(p, "vcpus=", 6) && parse_uint(p + 6, len - 6, &value) &&
                  value >= 1 && value <= kMaxVcpusPerDomain)
@@ -89,7 +91,7 @@ void boot_complete(const BootInfo& info) {
         if (!is_domu_module(info.modules[i]))
             continue;
         arch::PvDomainSpec spec = parse_domu_module(info.modules[i], next_domid++);
-        start_domain(arch::build_pv_domain(spec));
+        start_domain(spec.pvh ? arch::build_pvh_domain(spec) : arch::build_pv_domain(spec));
     }
     pv_idle_loop();
 }

@@ -146,13 +146,49 @@ void exit_xsetbv(Vcpu& v, Vmcb& vmcb, TrapFrame& r) {
     skip_insn(v, vmcb, ExitInsn::xsetbv);
 }
 
-// Nested-paging fault: a guest-physical address the p2m does not map (outside its RAM,
-// or a hypervisor frame it was never given). Nothing is emulated there yet (no LAPIC or
-// device model), so as on Xen for an access nobody handles, the domain is crashed.
-void exit_npf(Vcpu& v, Vmcb& vmcb) {
-    log_warn("d%uv%u: nested page fault at gpa %#lx (error %#lx, rip %#lx)", v.domain->domid, v.id,
-             vmcb.exit_info2, vmcb.exit_info1, vmcb.rip);
-    domain_crash(*v.domain, "access to unmapped guest-physical memory");
+uint64_t* gpr(Vmcb& vmcb, TrapFrame& r, unsigned n) {
+    uint64_t* regs[16] = {&r.rax, &r.rcx, &r.rdx, &r.rbx, &vmcb.rsp, &r.rbp, &r.rsi, &r.rdi,
+                          &r.r8,  &r.r9,  &r.r10, &r.r11, &r.r12,    &r.r13, &r.r14, &r.r15};
+    return regs[n & 15];
+}
+
+// Nested-paging fault on a guest-physical address the p2m does not map (outside its RAM,
+// no device there). As Xen completes an access no emulator claims, a MOV load reads all
+// ones and a MOV store is dropped; any other instruction there crashes the domain.
+void exit_npf(Vcpu& v, Vmcb& vmcb, TrapFrame& r) {
+    CpuMode mode = mode_of(vmcb);
+    uint64_t linear = mode == CpuMode::k64 ? vmcb.rip : (vmcb.cs.base + vmcb.rip) & 0xffffffff;
+    uint8_t bytes[kMaxInsnLength];
+    size_t avail = kMaxInsnLength;
+    if (uint64_t to_end = 4096 - (linear & 4095); to_end < avail)
+        avail = to_end; // enough for the MOV forms below unless they straddle a page
+    InsnInfo info;
+    bool decoded = !arch::hvm_copy_from_guest(bytes, linear, avail) &&
+                   decode_length(bytes, avail, mode, &info) && info.map == 0 && info.has_modrm &&
+                   (info.modrm >> 6) != 3;
+    if (decoded && (info.opcode == 0x8a || info.opcode == 0x8b)) {
+        unsigned reg = ((info.modrm >> 3) & 7) | ((info.rex & 4) ? 8 : 0);
+        uint64_t* dst = gpr(vmcb, r, reg);
+        if (info.opcode == 0x8a) {
+            if (!info.rex && reg >= 4) // AH, CH, DH, BH
+                *gpr(vmcb, r, reg - 4) |= 0xff00;
+            else
+                *dst |= 0xff;
+        } else if (info.operand_size == 2) {
+            *dst |= 0xffff;
+        } else {
+            *dst = info.operand_size == 8 ? ~0ull : 0xffffffffull;
+        }
+    } else if (!(decoded && (info.opcode == 0x88 || info.opcode == 0x89 || info.opcode == 0xc6 ||
+                             info.opcode == 0xc7))) {
+        log_warn("d%uv%u: nested page fault at gpa %#lx (error %#lx, rip %#lx)", v.domain->domid,
+                 v.id, vmcb.exit_info2, vmcb.exit_info1, vmcb.rip);
+        domain_crash(*v.domain, "access to unmapped guest-physical memory");
+        return;
+    }
+    uint64_t rip = vmcb.rip + info.length;
+    vmcb.rip = mode == CpuMode::k64 ? rip : rip & 0xffffffff;
+    vmcb.int_state &= ~1ull;
 }
 
 } // namespace
@@ -242,7 +278,7 @@ void handle_exit(Vcpu& v, Vmcb& vmcb, TrapFrame& r) {
         break;
     }
     case kExitNpf:
-        exit_npf(v, vmcb);
+        exit_npf(v, vmcb, r);
         break;
     case kExitTaskSwitch:
         domain_crash(*v.domain, "hardware task switch");

@@ -149,6 +149,7 @@ bool decode_length(const uint8_t* bytes, size_t avail, CpuMode mode, InsnInfo* o
         avail = kMaxInsnLength;
     size_t i = 0;
     bool opsize = false, adsize = false, rex_w = false;
+    uint8_t rex = 0;
     uint8_t prefixes = 0;
     for (;; i++) {
         if (i >= avail)
@@ -158,11 +159,13 @@ bool decode_length(const uint8_t* bytes, size_t avail, CpuMode mode, InsnInfo* o
             opsize |= b == 0x66;
             adsize |= b == 0x67;
             rex_w = false; // a REX before a legacy prefix is ignored
+            rex = 0;
             prefixes++;
             continue;
         }
         if (mode == CpuMode::k64 && (b & 0xf0) == 0x40) {
             rex_w = b & 8;
+            rex = b;
             prefixes++;
             continue;
         }
@@ -274,6 +277,8 @@ bool decode_length(const uint8_t* bytes, size_t avail, CpuMode mode, InsnInfo* o
     out->has_modrm = op.modrm;
     out->modrm = modrm;
     out->prefix_count = prefixes;
+    out->rex = rex;
+    out->operand_size = static_cast<uint8_t>(osz);
     return true;
 }
 

@@ -20,6 +20,8 @@ struct InsnInfo {
     bool has_modrm;
     uint8_t modrm;
     uint8_t prefix_count; // legacy and REX bytes before the opcode
+    uint8_t rex;          // the REX prefix in effect (0: none)
+    uint8_t operand_size; // 2, 4 or 8 bytes (byte forms are the opcode's business)
 };
 
 // Decodes the instruction at bytes[0..avail). false when it is longer than 15 bytes, not

@@ -16,6 +16,7 @@ struct PvDomainSpec {
     const char* cmdline = "";
     uint64_t nr_pages = 0;
     unsigned vcpus = 1;
+    bool pvh = false; // a PVH domain (build_pvh_domain), not PV
 };
 
 // Builds a 64-bit PV domain; a kernel xenon cannot run is a fatal boot error.
