@@ -320,6 +320,8 @@ Domain* domain_create(uint16_t domid, bool privileged, unsigned vcpus) {
         free_structures(d);
         return nullptr;
     }
+    if (d)
+        d->creation_finished = true; // built and started by the hypervisor
     return d;
 }
 

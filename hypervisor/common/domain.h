@@ -113,6 +113,9 @@ struct Domain {
     bool shutting_down;
     bool shutting_down_paused; // its vCPUs have been paused for the shutdown
     unsigned toolstack_pauses; // XEN_DOMCTL_pausedomain minus unpausedomain
+    // The toolstack's pauses first dropped to 0 (a domain built at boot: from the start);
+    // what only a domain being built may change is fixed from then on, as in Xen.
+    bool creation_finished;
     unsigned shutdown_reason;
     // The scheduler's view: XEN_DOMCTL_scheduler_op's weight and cap and the cap's
     // budget (common/sched/sched.h; a weight of 0 until its first use).

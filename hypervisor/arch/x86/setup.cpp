@@ -2,6 +2,7 @@
 // command line, descriptor tables, memory, ACPI, interrupts, timers and the other CPUs.
 // Each step depends only on the ones before it.
 #include "arch/cpu.h"
+#include "arch/cpu_policy.h"
 #include "arch/desc.h"
 #include "arch/hvm.h"
 #include "arch/irqchip.h"
@@ -182,6 +183,7 @@ extern "C" [[noreturn]] void xenon_start(uint32_t magic, uint32_t info_phys) {
     percpu_set_online(0);
     pv_cpu_init();
     hvm_cpu_init();
+    cpu_policy_init();
     lapic_timer_calibrate();
     irq_enable();
     self_test_timer();

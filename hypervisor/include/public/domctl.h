@@ -414,6 +414,18 @@ struct xen_domctl_scheduler_op {
 };
 static_assert(sizeof(xen_domctl_scheduler_op) == 24 && offsetof(xen_domctl_scheduler_op, u) == 8);
 
+// XEN_DOMCTL_get_cpu_policy / set_cpu_policy: a domain's CPUID leaves and MSRs.
+struct xen_domctl_cpu_policy {
+    uint32_t nr_leaves; // in: room (get) or count (set); out (get): written
+    uint32_t nr_msrs;
+    guest_handle<xen_cpuid_leaf> leaves;
+    guest_handle<xen_msr_entry> msrs;
+    // out, set only, on some errors: the leaf:subleaf or MSR the audit refused (~0: none)
+    uint32_t err_leaf, err_subleaf, err_msr;
+};
+static_assert(sizeof(xen_domctl_cpu_policy) == 40 && offsetof(xen_domctl_cpu_policy, leaves) == 8 &&
+              offsetof(xen_domctl_cpu_policy, err_leaf) == 24);
+
 // ---------------------------------------------------------------------------------------
 // The call itself. destroydomain, pausedomain, unpausedomain and resumedomain carry no
 // payload: the domain id is all.
@@ -443,6 +455,7 @@ struct xen_domctl {
         xen_domctl_vcpuaffinity vcpuaffinity;
         xen_domctl_nodeaffinity nodeaffinity;
         xen_domctl_scheduler_op scheduler_op;
+        xen_domctl_cpu_policy cpu_policy;
         uint8_t pad[128];
     } u;
 };

@@ -1,14 +1,15 @@
 // Privileged instructions from a PV guest kernel (ring 3, so they fault with #GP) and the
 // forced-emulation CPUID prefix.
 #include "arch/cpu.h"
+#include "arch/cpu_policy.h"
 #include "arch/guest_access.h"
 #include "arch/io.h"
 #include "arch/pv.h"
 #include "arch/pv_emulate.h"
 #include "common/domain.h"
-#include "cpuid_policy.h"
 #include "emulate_cr.h"
 #include "lib/string.h"
+#include "public/sysctl.h"
 #include "vmce.h"
 #include "xstate.h"
 
@@ -253,24 +254,26 @@ void pv_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t out[4]) {
         }
         return;
     }
-    CpuidResult r = cpuid(leaf, subleaf);
-    out[0] = r.eax, out[1] = r.ebx, out[2] = r.ecx, out[3] = r.edx;
-    pv_cpuid_apply_policy(leaf, subleaf, out);
+    // The domain's CPU policy, then what depends on the vCPU (Xen's guest_cpuid).
     const Vcpu* v = current_vcpu();
-    if (leaf == 1 || leaf == 0x80000001) {
+    const CpuPolicy& p = v ? cpu_policy_of(*v->domain)
+                           : *cpu_policy_system(xen::XEN_SYSCTL_cpu_policy_pv_default);
+    cpu_policy_cpuid(p, leaf, subleaf, out);
+    if ((leaf == 1 || leaf == 0x80000001) && v && v->domain->privileged && v->arch.in_kernel) {
         // As on Xen, the initial domain's kernel still sees MTRR when the hardware has it
         // (XenoLinux took it for the XENPF_*_memtype hypercalls).
-        if (v && v->domain->privileged && v->arch.in_kernel)
-            out[3] |= r.edx & (1u << 12);
+        if (out[0] || out[3])
+            out[3] |= cpuid(leaf).edx & (1u << 12);
     }
     if (leaf == 1) {
-        out[2] |= 1u << 31; // "running under a hypervisor"
         // OSXSAVE, as Xen computes it for PV: the guest enabled XSAVE in its CR4, or its
-        // kernel asks while the hardware's CR4 has it.
-        if (v && ((v->arch.in_kernel && (read_cr4() & kCr4Osxsave)) ||
+        // kernel asks while the policy offers XSAVE and the hardware's CR4 has it.
+        if (v && ((v->arch.in_kernel && (out[2] & (1u << 26)) && (read_cr4() & kCr4Osxsave)) ||
                   (v->arch.cr4_guest & kCr4Osxsave)))
             out[2] |= 1u << 27;
     }
+    if (leaf == 0xd && subleaf <= 1 && (out[0] | out[1] | out[2] | out[3]))
+        out[1] = cpuid(0xd, subleaf).ebx; // the size for the XCR0 (and XSS) loaded now
 }
 
 [[gnu::hot]] bool pv_emulate_forced_invalid_op(TrapFrame& f, Vcpu&) {

@@ -44,6 +44,8 @@ constexpr Entry kEntries[] = {
     {XEN_DOMCTL_scheduler_op, Target::any, domctl::scheduler_op},
     {XEN_DOMCTL_setnodeaffinity, Target::any, domctl::nodeaffinity},
     {XEN_DOMCTL_getnodeaffinity, Target::any, domctl::nodeaffinity},
+    {XEN_DOMCTL_get_cpu_policy, Target::live, domctl::get_cpu_policy},
+    {XEN_DOMCTL_set_cpu_policy, Target::live, domctl::set_cpu_policy},
 };
 
 // Commands are small numbers (the gdbsx ones from 1000 are not served): index them.

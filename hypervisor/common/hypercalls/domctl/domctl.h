@@ -10,6 +10,7 @@
 //   memory.cpp       a domain's memory limits and maps
 //   shadow_op.cpp    log-dirty mode for save and migration (XEN_DOMCTL_shadow_op)
 //   sched.cpp        scheduler parameters
+//   cpu_policy.cpp   the CPUID and MSR policy a domain is shown
 //   permissions.cpp  what a domain may reach (I/O ports, memory, IRQs)
 #pragma once
 #include <stdint.h>
@@ -83,5 +84,8 @@ long vcpuaffinity(Call&); // get and set
 // sched.cpp
 long scheduler_op(Call&);
 long nodeaffinity(Call&); // get and set
+// cpu_policy.cpp
+long get_cpu_policy(Call&);
+long set_cpu_policy(Call&);
 
 } // namespace domctl

@@ -33,7 +33,8 @@ long unpausedomain(Call& c) {
         return -XEN_EINVAL;
     if (!d.toolstack_pauses)
         return -XEN_EINVAL; // not paused
-    d.toolstack_pauses--;
+    if (!--d.toolstack_pauses)
+        d.creation_finished = true;
     for (unsigned i = 0; i < d.vcpu_count; i++)
         vcpu_unpause(d.vcpus[i]);
     return 0;

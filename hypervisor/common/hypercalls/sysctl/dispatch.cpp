@@ -28,6 +28,8 @@ constexpr Entry kEntries[] = {
     {XEN_SYSCTL_numainfo, sysctl::numainfo},
     {XEN_SYSCTL_cpupool_op, sysctl::cpupool_op},
     {XEN_SYSCTL_scheduler_op, sysctl::scheduler_op},
+    {XEN_SYSCTL_get_cpu_featureset, sysctl::get_cpu_featureset},
+    {XEN_SYSCTL_get_cpu_policy, sysctl::get_cpu_policy},
 };
 
 constexpr unsigned kTableSize = 64;
@@ -64,7 +66,7 @@ long do_sysctl(uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t) {
     sysctl::Handler fn = op.cmd < kTableSize ? kTable.fn[op.cmd] : nullptr;
     if (!fn)
         return -XEN_ENOSYS;
-    sysctl::Call call{op, self, true};
+    sysctl::Call call{op, self, true, arg};
     long rc;
     {
         lib::LockGuard guard(sysctl_lock);

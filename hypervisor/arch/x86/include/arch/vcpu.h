@@ -2,6 +2,7 @@
 #pragma once
 #include <stdint.h>
 
+#include "arch/cpu_policy.h"
 #include "arch/percpu.h"
 #include "arch/traps.h"
 #include "public/arch-x86.h"
@@ -82,4 +83,7 @@ struct ArchDomain {
     struct PvShadow* shadow;
     bool shadow_on;
     uint32_t paging_mb; // XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION's figure
+    // XEN_DOMCTL_set_cpu_policy's policy; pv_default until it is set (arch/cpu_policy.h).
+    bool cpu_policy_set;
+    arch::CpuPolicy cpu_policy;
 };
