@@ -1,17 +1,18 @@
 #include "common/boot.h"
 
 #include "arch/crash_selftest.h"
+#include "arch/dom0_build.h"
 #include "arch/machine.h"
 #include "arch/percpu.h"
-#include "common/bootinfo.h"
-#include "common/console.h"
-#include "arch/dom0_build.h"
 #include "arch/pv.h"
+#include "common/bootinfo.h"
 #include "common/cmdline.h"
+#include "common/console.h"
 #include "common/domain.h"
-#include "common/sched/sched.h"
 #include "common/memory/buddy.h"
+#include "common/options.h"
 #include "common/panic.h"
+#include "common/sched/sched.h"
 #include "lib/string.h"
 
 namespace {
@@ -63,8 +64,16 @@ arch::PvDomainSpec parse_domu_module(const BootModule& m, uint16_t domid) {
 }
 
 void start_domain(Domain* d) {
-    for (unsigned i = 0; i < d->vcpu_count; i++)
-        sched_add_vcpu(d->vcpus[i]);
+    for (unsigned i = 0; i < d->vcpu_count; i++) {
+        Vcpu* v = d->vcpus[i];
+        if (d->privileged && boot_options().dom0_vcpus_pin) { // hard affinity: CPU i
+            unsigned cpu = i % arch::cpus_online();
+            for (unsigned w = 0; w < arch::kMaxCpus / 64; w++)
+                v->hard_affinity_excluded[w] = ~uint64_t(0);
+            v->hard_affinity_excluded[cpu / 64] &= ~(uint64_t(1) << (cpu % 64));
+        }
+        sched_add_vcpu(v);
+    }
     vcpu_up(d->vcpus[0]); // the others wait for VCPUOP_up, as in Xen
     log_info("d%u: starting on CPU %u", d->domid, d->vcpus[0]->processor);
 }

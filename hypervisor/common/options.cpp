@@ -116,10 +116,17 @@ bool parse_dom0_option(const char* value) {
     return true;
 }
 
+bool parse_dom0_max_vcpus_option(const char* value) {
+    return value &&
+           parse_dom0_max_vcpus(value, &options.dom0_max_vcpus_min, &options.dom0_max_vcpus_max);
+}
+
 } // namespace
 
 XENON_PARAM_STRING("console", options.console);
 XENON_PARAM_CUSTOM("dom0", parse_dom0_option);
+XENON_PARAM_CUSTOM("dom0_max_vcpus", parse_dom0_max_vcpus_option);
+XENON_PARAM_BOOL("dom0_vcpus_pin", options.dom0_vcpus_pin);
 XENON_PARAM_CUSTOM("com1", parse_com1);
 XENON_PARAM_CUSTOM("com2", parse_com2);
 XENON_PARAM_CUSTOM("loglvl", parse_loglvl);
@@ -213,4 +220,37 @@ bool parse_dom0_mem(const char* value, Dom0Mem* out) {
     }
     *out = m;
     return true;
+}
+
+bool parse_dom0_max_vcpus(const char* value, uint32_t* min, uint32_t* max) {
+    uint32_t lo = *min, hi = *max;
+    size_t dash = field_len(value, '-');
+    size_t len = strlen(value);
+    uint64_t v;
+    if (dash > 0) { // N, N- or N-M
+        if (!parse_uint(value, dash, &v) || v > UINT32_MAX)
+            return false;
+        lo = v ? uint32_t(v) : 1;
+        if (dash == len)
+            hi = lo;
+    }
+    if (dash < len && dash + 1 < len) { // -M or N-M
+        if (!parse_uint(value + dash + 1, len - dash - 1, &v) || v > UINT32_MAX)
+            return false;
+        hi = uint32_t(v);
+    } else if (dash == 0) {
+        return false; // "-" alone
+    }
+    *min = lo;
+    *max = hi;
+    return true;
+}
+
+unsigned dom0_vcpus(const BootOptions& o, unsigned cpus) {
+    unsigned n = cpus;
+    if (o.dom0_max_vcpus_min > n)
+        n = o.dom0_max_vcpus_min;
+    if (o.dom0_max_vcpus_max < n)
+        n = o.dom0_max_vcpus_max;
+    return n;
 }

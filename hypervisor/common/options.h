@@ -41,8 +41,12 @@ struct BootOptions {
     LogLevels loglvl; // the hypervisor's (also applied to the console at once)
     LogLevels guest_loglvl;
     Dom0Mem dom0_mem;
-    uint32_t maxcpus = 0;  // 0: no limit
-    bool noreboot = false; // halt instead of rebooting after a fatal error
+    uint32_t maxcpus = 0; // 0: no limit
+    // dom0_max_vcpus=N | N- | -M | N-M: dom0 gets a vCPU per CPU, within [min, max].
+    uint32_t dom0_max_vcpus_min = 1;
+    uint32_t dom0_max_vcpus_max = UINT32_MAX;
+    bool dom0_vcpus_pin = false; // dom0's vCPU i runs on CPU i (of the CPUs there are)
+    bool noreboot = false;       // halt instead of rebooting after a fatal error
     bool smap = true;
     bool smep = true;
     bool sync_console = false;
@@ -57,3 +61,6 @@ const BootOptions& boot_options();
 bool parse_serial_config(const char* value, SerialConfig* out);
 bool parse_log_levels(const char* value, LogLevels* out);
 bool parse_dom0_mem(const char* value, Dom0Mem* out);
+bool parse_dom0_max_vcpus(const char* value, uint32_t* min, uint32_t* max);
+// Xen's dom0_max_vcpus(): the CPUs there are, raised to min and lowered to max.
+unsigned dom0_vcpus(const BootOptions& o, unsigned cpus);

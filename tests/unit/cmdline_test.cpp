@@ -416,3 +416,29 @@ TEST(Options, DefaultsBeforeAnyCommandLine) {
 }
 
 } // namespace
+
+TEST(Dom0MaxVcpus, ParsedAndAppliedAsXen) {
+    uint32_t lo = 1, hi = UINT32_MAX;
+    ASSERT_TRUE(parse_dom0_max_vcpus("4", &lo, &hi)); // N: exactly N
+    EXPECT_EQ(lo, 4u);
+    EXPECT_EQ(hi, 4u);
+    ASSERT_TRUE(parse_dom0_max_vcpus("2-", &lo, &hi)); // N-: at least N
+    EXPECT_EQ(lo, 2u);
+    EXPECT_EQ(hi, 4u);
+    ASSERT_TRUE(parse_dom0_max_vcpus("-3", &lo, &hi)); // -M: at most M
+    EXPECT_EQ(lo, 2u);
+    EXPECT_EQ(hi, 3u);
+    ASSERT_TRUE(parse_dom0_max_vcpus("0-8", &lo, &hi)); // a minimum of 0 is 1
+    EXPECT_EQ(lo, 1u);
+    EXPECT_EQ(hi, 8u);
+    EXPECT_FALSE(parse_dom0_max_vcpus("-", &lo, &hi));
+    EXPECT_FALSE(parse_dom0_max_vcpus("x", &lo, &hi));
+    EXPECT_EQ(lo, 1u);
+    BootOptions o;
+    EXPECT_EQ(dom0_vcpus(o, 2), 2u); // a vCPU per CPU
+    o.dom0_max_vcpus_min = o.dom0_max_vcpus_max = 4;
+    EXPECT_EQ(dom0_vcpus(o, 2), 4u);
+    o.dom0_max_vcpus_min = 1;
+    o.dom0_max_vcpus_max = 1;
+    EXPECT_EQ(dom0_vcpus(o, 8), 1u);
+}

@@ -216,8 +216,10 @@ Domain* build_dom0(const BootModule& kernel, const BootModule* initrd) {
     pv_mm_init(); // the M2P table's memory, before dom0's share is chosen
     uint64_t free = memory::buddy().free_pages();
     spec.nr_pages = choose_dom0_pages();
-    // As in Xen, dom0 gets a vCPU per CPU; vCPU 0 starts, the others wait for VCPUOP_up.
-    spec.vcpus = arch::cpus_online() < kMaxVcpusPerDomain ? arch::cpus_online() : kMaxVcpusPerDomain;
+    // As in Xen, dom0 gets a vCPU per CPU (dom0_max_vcpus= bounds it); vCPU 0 starts, the
+    // others wait for VCPUOP_up.
+    unsigned vcpus = dom0_vcpus(boot_options(), arch::cpus_online());
+    spec.vcpus = vcpus < kMaxVcpusPerDomain ? vcpus : kMaxVcpusPerDomain;
     // dom0=pvh: the same kernel module booted as a PVH domain (arch/x86/hvm/pvh_build.cpp).
     Domain* d = boot_options().dom0_pvh ? build_pvh_domain(spec) : build_pv_domain(spec);
     d->max_pages = dom0_max_pages(free);
