@@ -3,6 +3,7 @@
 // "H") kept, SVM and the CPU's own virtualization leaf hidden (no nested virtualization),
 // the Xen leaves at 0x40000000, and leaves past the maxima empty, as on Xen.
 #include "arch/cpu.h"
+#include "arch/cpuid_feature_words.h"
 #include "arch/x86/hvm/hvm.h"
 #include "arch/x86/pv/xstate.h"
 #include "arch/x86/svm/vmcb.h"
@@ -12,15 +13,8 @@
 namespace hvm {
 namespace {
 
-template <typename... Bit> constexpr uint32_t bits(Bit... b) {
-    return ((1u << b) | ... | 0u);
-}
-
-struct FeatureWord {
-    uint32_t leaf, subleaf;
-    unsigned reg; // 0 eax, 1 ebx, 2 ecx, 3 edx
-    uint32_t allowed;
-};
+using arch::bits;
+using arch::FeatureWord;
 
 constexpr FeatureWord kWords[] = {
     // 1.edx: FPU VME DE PSE TSC MSR PAE MCE CX8 APIC SEP MTRR PGE MCA CMOV PAT PSE36
@@ -99,9 +93,7 @@ void guest_cpuid(Vcpu& v, uint32_t leaf, uint32_t subleaf, uint32_t r[4]) {
         return;
     arch::CpuidResult h = arch::cpuid(leaf, subleaf);
     r[0] = h.eax, r[1] = h.ebx, r[2] = h.ecx, r[3] = h.edx;
-    for (const FeatureWord& w : kWords)
-        if (w.leaf == leaf && w.subleaf == subleaf)
-            r[w.reg] &= w.allowed;
+    arch::apply_feature_words(kWords, leaf, subleaf, r);
     if (leaf == 0xd)
         arch::pv_xstate_cpuid(subleaf, r);
     if (leaf == 1) {

@@ -6,21 +6,12 @@
 #include "cpuid_policy.h"
 
 #include "arch/cpu.h"
+#include "arch/cpuid_feature_words.h"
 #include "lib/string.h"
 #include "xstate.h"
 
 namespace arch {
 namespace {
-
-template <typename... Bit> constexpr uint32_t bits(Bit... b) {
-    return ((1u << b) | ... | 0u);
-}
-
-struct FeatureWord {
-    uint32_t leaf, subleaf;
-    unsigned reg; // 0 eax, 1 ebx, 2 ecx, 3 edx
-    uint32_t allowed;
-};
 
 constexpr FeatureWord kWords[] = {
     // 1.edx: FPU DE TSC MSR PAE MCE CX8 APIC SEP MCA CMOV PAT CLFLUSH ACPI MMX FXSR SSE SSE2
@@ -58,9 +49,7 @@ constexpr FeatureWord kWords[] = {
 } // namespace
 
 void pv_cpuid_apply_policy(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
-    for (const FeatureWord& w : kWords)
-        if (w.leaf == leaf && w.subleaf == subleaf)
-            regs[w.reg] &= w.allowed;
+    apply_feature_words(kWords, leaf, subleaf, regs);
     if (leaf == 0xd)
         pv_xstate_cpuid(subleaf, regs);
     // AMD CPUs have no SYSENTER in long mode: Xen drops SEP from its own features there.
