@@ -5,18 +5,7 @@
 // on Xen 4.17 as PVH dom0, where the same answers come back.
 // hostile: role=domU
 // hostile: timeout=120
-#include "pvh.h"
-#include "runtime.h"
-
-#define EXPECT_UD(insn)                                                                            \
-    do {                                                                                           \
-        xt::pvh::Fault f = XT_PVH_TRY(insn,                                                        \
-                                      : [fix] "=m"(xt::pvh::fault_fixup)                           \
-                                      : "a"(0ul), "c"(0ul), "d"(0ul)                               \
-                                      : "r11", "memory");                                          \
-        if (f.vector != 6)                                                                         \
-            xt::report_failure("%s: vector %d, expected #UD", insn, f.vector);                     \
-    } while (0)
+#include "svm_insns_ud.h"
 
 namespace {
 
@@ -32,15 +21,7 @@ void probe_msrs(uint32_t first, uint32_t count) {
 } // namespace
 
 void test_main() {
-    EXPECT_UD("vmrun");
-    EXPECT_UD("vmload");
-    EXPECT_UD("vmsave");
-    EXPECT_UD("stgi");
-    EXPECT_UD("clgi");
-    EXPECT_UD("skinit");
-    EXPECT_UD("invlpga");
-    EXPECT_UD("monitor");
-    EXPECT_UD("mwait");
+    expect_svm_insns_raise_ud();
     probe_msrs(0, 0x2000);
     probe_msrs(0xc0000000, 0x2000);
     probe_msrs(0xc0010000, 0x2000);
