@@ -3,7 +3,7 @@
 # missing. Safe to run again: it does nothing when everything is there.
 set -e
 PACKAGES="build-essential cmake make g++ binutils libgtest-dev googletest qemu-system-x86 \
-grub-pc-bin grub-common xorriso mtools busybox-static cpio file gzip libxen-dev"
+grub-pc-bin grub-common xorriso mtools busybox-static cpio file gzip libxen-dev debootstrap"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -129,6 +129,11 @@ void test_main() {
     XT_CHECK_EQ(dc.domain, 1234);
     XT_CHECK_RC(create(good_config(), 1234), -XEN_EEXIST);
     XT_CHECK_RC(simple(XEN_DOMCTL_destroydomain, 1234), 0);
+    // Grant version 2, which libxl asks for whenever physinfo reports cap_gnttab_v2.
+    xen_domctl_createdomain v2 = good_config();
+    v2.grant_opts = XEN_DOMCTL_GRANT_version(2);
+    XT_CHECK_RC(create(v2, 1235), 0);
+    XT_CHECK_RC(simple(XEN_DOMCTL_destroydomain, 1235), 0);
     // The whole life of a domain twice: the second leaves no memory behind (the first
     // may leave what the hypervisor allocates once).
     life_of_a_domain();

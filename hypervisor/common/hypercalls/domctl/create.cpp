@@ -19,7 +19,7 @@ namespace {
 using namespace xen;
 
 constexpr uint32_t kMaxPvVcpus = 8192;   // Xen x86's MAX_VIRT_CPUS
-constexpr uint32_t kGrantMaxVersion = 1; // as Xen booted with gnttab=max-ver:1
+constexpr uint32_t kGrantMaxVersion = 2; // Xen's default gnttab=max-ver:2 (physinfo says v2)
 
 // Xen's sanitise_domain_config and arch_sanitise_domain_config for a host without HVM,
 // IOMMU, vmtrace or vPMU (what xenon is to a toolstack today).
