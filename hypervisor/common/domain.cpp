@@ -270,7 +270,7 @@ Domain* domain_alloc(uint16_t domid, bool privileged, unsigned max_vcpus, unsign
     d->config.max_evtchn_port = UINT32_MAX;
     d->config.max_grant_frames = gnttab::kMaxFrames;
     d->config.max_maptrack_frames = gnttab::kMaxMaptrackFrames;
-    d->config.max_grant_version = 2; // Xen's default gnttab=max-ver:2
+    d->config.max_grant_version = gnttab::kMaxVersion;
     void* shared = memory::alloc_zeroed_page();
     if (!shared) {
         free_structures(d);

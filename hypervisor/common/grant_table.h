@@ -46,6 +46,9 @@ struct Table; // a domain's grant table and maptrack (grant_table/table.h)
 
 inline constexpr unsigned kInitialFrames = 1; // Xen's INITIAL_NR_GRANT_FRAMES (x86)
 inline constexpr unsigned kMaxFrames = 64;    // Xen's default gnttab_max_frames
+// The highest entry layout a domain may use unless created with less: Xen's default
+// gnttab=max-ver:2 (physinfo's cap_gnttab_v2, createdomain's and dom0's limit).
+inline constexpr uint32_t kMaxVersion = 2;
 inline constexpr unsigned kEntriesPerFrame = 4096 / sizeof(xen::grant_entry_v1);   // 512
 inline constexpr unsigned kEntriesPerFrameV2 = 4096 / sizeof(xen::grant_entry_v2); // 256
 inline constexpr unsigned kStatusPerFrame = 4096 / sizeof(xen::grant_status_t);    // 2048
@@ -136,8 +139,9 @@ long get_version(const Caller& c, DomId dom, uint32_t* version);
 // reserved entries 0-7 carried over, every other entry cleared), -EINVAL (neither 1 nor
 // 2), -EBUSY (an entry past the reserved ones pinned, or a status frame still mapped),
 // -EAGAIN / -ERANGE (back to 1 with a sub-page or transitive grant pinned / a reserved
-// entry version 1 cannot hold), -ENOMEM. *in_force: the version in force afterwards.
-long set_version(const Caller& c, uint32_t version, uint32_t* in_force);
+// entry version 1 cannot hold), -ENOSYS (2 for a domain whose max_version is 1: as
+// before set_version existed), -ENOMEM. *in_force: the version in force afterwards.
+long set_version(const Caller& c, uint32_t version, uint32_t max_version, uint32_t* in_force);
 // GNTTABOP_get_status_frames: the machine frames of dom's first nr_frames status frames
 // into mfns[0..nr_frames) (at most kMaxStatusFrames); GNTST_general_error for more than
 // the table has (a version 1 table has none).

@@ -361,17 +361,21 @@ TEST_F(GrantTable, VersionsAndTheirErrors) {
     EXPECT_EQ(v, 1u);
     for (uint32_t bad : {0u, 3u, 0x80000001u}) {
         v = 7;
-        EXPECT_EQ(gnttab::set_version(As(kDomA), bad, &v), -XEN_EINVAL);
+        EXPECT_EQ(gnttab::set_version(As(kDomA), bad, gnttab::kMaxVersion, &v), -XEN_EINVAL);
         EXPECT_EQ(v, 1u);
     }
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v), 0);
+    // A domain created with max_grant_version 1 stays at 1 (Xen: -ENOSYS).
+    v = 7;
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, 1, &v), -XEN_ENOSYS);
+    EXPECT_EQ(v, 1u);
     EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 0, mfns), GNTST_okay);
     EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 1, mfns), GNTST_general_error);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, gnttab::kMaxVersion, &v), 0);
     EXPECT_EQ(v, 2u);
     EXPECT_EQ(gnttab::get_version(As(kPriv), kDomA, &v), 0);
     EXPECT_EQ(v, 2u);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 3, &v), -XEN_EINVAL);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 3, gnttab::kMaxVersion, &v), -XEN_EINVAL);
     EXPECT_EQ(v, 2u);
     // One status frame for up to 8 shared frames, shared with the domain like them.
     EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 1, mfns), GNTST_okay);
@@ -382,7 +386,7 @@ TEST_F(GrantTable, VersionsAndTheirErrors) {
     EXPECT_EQ(gnttab::setup_table(As(kDomA), DOMID_SELF, 9, frames), GNTST_okay);
     EXPECT_EQ(gnttab::get_status_frames(As(kDomA), DOMID_SELF, 2, mfns), GNTST_okay);
     const size_t pool = g_pool.size();
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v), 0);
     EXPECT_EQ(v, 1u);
     EXPECT_EQ(g_pool.size(), pool + 2); // both status frames back
     EXPECT_EQ(gnttab::status_frame(kDomA, 0), ~0ull);
@@ -416,7 +420,7 @@ TEST_F(GrantTable, SwitchKeepsReservedEntriesAndClearsTheRest) {
     // A reserved entry may stay mapped across the switch; its flags move to the status.
     auto m = Map(As(kDomB), kDomA, 1, GNTMAP_host_map | GNTMAP_readonly, kVa);
     ASSERT_EQ(m.status, GNTST_okay);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, gnttab::kMaxVersion, &v), 0);
     grant_entry_v2* e = EntryV2(mem_, kDomA, 1);
     EXPECT_EQ(e->hdr.flags, GTF_permit_access | GTF_readonly);
     EXPECT_EQ(e->hdr.domid, kDomB);
@@ -431,7 +435,7 @@ TEST_F(GrantTable, SwitchKeepsReservedEntriesAndClearsTheRest) {
     EntryV2(mem_, kDomA, 2)->hdr.flags = GTF_accept_transfer;
     m = Map(As(kDomB), kDomA, 1, GNTMAP_host_map | GNTMAP_readonly, kVa);
     ASSERT_EQ(m.status, GNTST_okay);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v), 0);
     EXPECT_EQ(Flags(kDomA, 1), GTF_permit_access | GTF_readonly | GTF_reading);
     EXPECT_EQ(Entry(kDomA, 1)->frame, 21u);
     EXPECT_EQ(Flags(kDomA, 2), 0);
@@ -444,40 +448,40 @@ TEST_F(GrantTable, SwitchRefusals) {
     Grant(kDomA, 9, kDomB, 22);
     auto m = Map(As(kDomB), kDomA, 9, GNTMAP_host_map, kVa);
     ASSERT_EQ(m.status, GNTST_okay);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), -XEN_EBUSY);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, gnttab::kMaxVersion, &v), -XEN_EBUSY);
     EXPECT_EQ(v, 1u);
     EXPECT_EQ(Unmap(As(kDomB), m.handle, kVa), GNTST_okay);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, gnttab::kMaxVersion, &v), 0);
     // A reserved transitive entry, or a frame above 32 bits, has no version 1 form.
     grant_entry_v2* e = EntryV2(mem_, kDomA, 3);
     e->transitive.trans_domid = kDomC;
     e->hdr.flags = GTF_transitive;
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_ERANGE);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v), -XEN_ERANGE);
     EXPECT_EQ(v, 2u);
     GrantV2(mem_, kDomA, 3, kDomB, 1ull << 32);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_ERANGE);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v), -XEN_ERANGE);
     e->hdr.flags = 0;
     // A sub-page grant pinned by a copy in flight: -EAGAIN.
     GrantV2(mem_, kDomA, 4, kDomB, 20, GTF_sub_page, 0, 64);
     gnttab::CopyState st{};
     g_current = kDomB;
     EXPECT_EQ(gnttab::copy_one(As(kDomB), GrefToGmfn(4, kDomA, 0, 40, 0, 64), st), GNTST_okay);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_EAGAIN);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v), -XEN_EAGAIN);
     gnttab::copy_release(st);
     // A status frame the domain still references: -EBUSY, nothing changed.
     PageInfo* sp = table_.page(gnttab::status_frame(kDomA, 0));
     ASSERT_TRUE(memory::get_page(sp, kDomA));
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_EBUSY);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v), -XEN_EBUSY);
     EXPECT_EQ(v, 2u);
     EXPECT_EQ(sp->owner, kDomA);
     EXPECT_EQ(EntryV2(mem_, kDomA, 4)->hdr.flags, GTF_permit_access | GTF_sub_page);
     memory::put_page(sp);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v), 0);
 }
 
 TEST_F(GrantTable, V2MapSetsTheStatusFrame) {
     uint32_t v;
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, gnttab::kMaxVersion, &v), 0);
     GrantV2(mem_, kDomA, 10, kDomB, 21);
     auto m = Map(As(kDomB), kDomA, 10, GNTMAP_host_map, kVa);
     ASSERT_EQ(m.status, GNTST_okay);
@@ -502,7 +506,7 @@ TEST_F(GrantTable, V2MapSetsTheStatusFrame) {
 
 TEST_F(GrantTable, V2SubPageCopyStaysInItsWindow) {
     uint32_t v;
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, gnttab::kMaxVersion, &v), 0);
     GrantV2(mem_, kDomA, 10, kDomB, 20, GTF_sub_page, 100, 50);
     auto* src = reinterpret_cast<uint8_t*>(mem_[20].data());
     auto* dst = reinterpret_cast<uint8_t*>(mem_[40].data());
@@ -525,7 +529,7 @@ TEST_F(GrantTable, V2SubPageCopyStaysInItsWindow) {
 TEST_F(GrantTable, V2TransitiveCopyOneLevelOnly) {
     uint32_t v;
     // C grants frame 60 to A; A grants it on to B transitively; B copies from (A, 5).
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, gnttab::kMaxVersion, &v), 0);
     Grant(kDomC, 7, kDomA, 60);
     memset(mem_[60].data(), 0x5c, 4096);
     grant_entry_v2* e = EntryV2(mem_, kDomA, 5);
@@ -548,7 +552,7 @@ TEST_F(GrantTable, V2TransitiveCopyOneLevelOnly) {
     // Never itself, never a second level (a loop back to A included), never nobody.
     e->transitive.trans_domid = kDomA;
     EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(5, kDomA, 0, 40, 0, 64)), GNTST_general_error);
-    EXPECT_EQ(gnttab::set_version(As(kDomC), 2, &v), 0);
+    EXPECT_EQ(gnttab::set_version(As(kDomC), 2, gnttab::kMaxVersion, &v), 0);
     grant_entry_v2* c = EntryV2(mem_, kDomC, 7);
     c->transitive.trans_domid = kDomA;
     c->transitive.gref = 5;
@@ -560,9 +564,11 @@ TEST_F(GrantTable, V2TransitiveCopyOneLevelOnly) {
     EXPECT_EQ(Copy(As(kDomB), GrefToGmfn(5, kDomA, 0, 40, 0, 64)), GNTST_general_error);
     EXPECT_EQ(StatusV2(mem_, kDomA, 5) | StatusV2(mem_, kDomC, 7), 0);
     EXPECT_EQ(Pin(kDomA, 5) | Pin(kDomC, 7), 0u);
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), -XEN_ERANGE); // ref 5 is reserved
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v),
+              -XEN_ERANGE); // ref 5 is reserved
     e->hdr.flags = 0;
-    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, &v), 0); // no v2 operation left over
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 1, gnttab::kMaxVersion, &v),
+              0); // no v2 operation left over
 }
 
 // --- Copy -----------------------------------------------------------------------------

@@ -74,7 +74,7 @@ long get_version(const Caller& c, DomId dom, uint32_t* version) {
     return 0;
 }
 
-long set_version(const Caller& c, uint32_t version, uint32_t* in_force) {
+long set_version(const Caller& c, uint32_t version, uint32_t max_version, uint32_t* in_force) {
     TableRef t(get_table(c.domid));
     if (!t)
         return -xen::XEN_ENOMEM;
@@ -82,6 +82,8 @@ long set_version(const Caller& c, uint32_t version, uint32_t* in_force) {
     *in_force = t->version;
     if (version != 1 && version != 2)
         return -xen::XEN_EINVAL;
+    if (version > max_version)
+        return -xen::XEN_ENOSYS;
     if (version == t->version)
         return 0;
     if (long rc = may_switch(*t.get()))

@@ -210,14 +210,8 @@ long set_version(const gnttab::Caller& c, uint64_t uop) {
     xen::gnttab_set_version op;
     if (arch::copy_from_guest(&op, uop, sizeof(op)))
         return -xen::XEN_EFAULT;
-    long rc;
-    if (op.version == 2 && current_vcpu()->domain->config.max_grant_version < 2) {
-        // Xen: a domain created with max_grant_version 1 stays as before set_version.
-        rc = gnttab::get_version(c, xen::DOMID_SELF, &op.version);
-        rc = rc ? rc : -xen::XEN_ENOSYS;
-    } else {
-        rc = gnttab::set_version(c, op.version, &op.version);
-    }
+    long rc = gnttab::set_version(c, op.version, current_vcpu()->domain->config.max_grant_version,
+                                  &op.version);
     return arch::copy_to_guest(uop, &op, sizeof(op)) ? -xen::XEN_EFAULT : rc;
 }
 

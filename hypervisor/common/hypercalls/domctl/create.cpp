@@ -18,8 +18,7 @@ namespace {
 
 using namespace xen;
 
-constexpr uint32_t kMaxPvVcpus = 8192;   // Xen x86's MAX_VIRT_CPUS
-constexpr uint32_t kGrantMaxVersion = 2; // Xen's default gnttab=max-ver:2 (physinfo says v2)
+constexpr uint32_t kMaxPvVcpus = 8192; // Xen x86's MAX_VIRT_CPUS
 
 // Xen's sanitise_domain_config and arch_sanitise_domain_config for a host without HVM,
 // IOMMU, vmtrace or vPMU (what xenon is to a toolstack today).
@@ -68,7 +67,7 @@ long check_resources(const xen_domctl_createdomain& c) {
     if (c.arch.emulation_flags != 0 && c.arch.emulation_flags != XEN_X86_EMU_PIT)
         return -XEN_EOPNOTSUPP; // no emulated devices for a PV guest
     uint32_t version = XEN_DOMCTL_GRANT_version(c.grant_opts);
-    if (version == 0 || version > kGrantMaxVersion)
+    if (version == 0 || version > gnttab::kMaxVersion)
         return -XEN_EINVAL;
     int32_t frames = c.max_grant_frames < 0 ? int32_t(gnttab::kMaxFrames) : c.max_grant_frames;
     int32_t maptrack =

@@ -6,6 +6,7 @@
 #include "arch/time.h"
 #include "arch/topology.h"
 #include "common/bootinfo.h"
+#include "common/grant_table.h"
 #include "common/hypercalls/cpumap.h"
 #include "common/hypercalls/sysctl/sysctl.h"
 #include "common/memory/buddy.h"
@@ -115,8 +116,9 @@ long physinfo(Call& c) {
     p.nr_nodes = 1;
     p.max_node_id = kMaxNumaNodes - 1;
     p.cpu_khz = static_cast<uint32_t>(arch::tsc_khz());
-    p.capabilities =
-        XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2;
+    // libxl asks createdomain for the highest grant version reported here.
+    p.capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1 |
+                     (gnttab::kMaxVersion >= 2 ? XEN_SYSCTL_PHYSCAP_gnttab_v2 : 0);
     p.total_pages = ram_pages();
     p.free_pages = memory::buddy().free_pages();
     p.outstanding_pages = domain_outstanding_claims();
