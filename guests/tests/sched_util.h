@@ -19,10 +19,7 @@ inline void set_credit2(xen::domid_t dom, uint16_t weight, uint16_t cap) {
 
 // ns vCPU id has spent running, as the hypervisor accounts it (up to now, when it runs).
 inline uint64_t running_ns(unsigned id) {
-    xen::vcpu_runstate_info rs;
-    if (long rc = xt::vcpu_op(xen::VCPUOP_get_runstate_info, id, &rs))
-        xt::report_error("VCPUOP_get_runstate_info(%u) returned %ld", id, rc);
-    return rs.time[xen::RUNSTATE_running];
+    return vc::runstate_info(id).time[xen::RUNSTATE_running];
 }
 
 inline volatile unsigned stop_spinning;

@@ -12,12 +12,16 @@ inline void need_vcpu1_down() {
         xt::report_error("VCPUOP_is_up(1) = %ld: need a second vCPU, down", rc);
 }
 
-inline int runstate(unsigned id) {
+inline xen::vcpu_runstate_info runstate_info(unsigned id) {
     xen::vcpu_runstate_info rs;
     long rc = xt::vcpu_op(xen::VCPUOP_get_runstate_info, id, &rs);
     if (rc)
         xt::report_error("VCPUOP_get_runstate_info(%u) returned %ld", id, rc);
-    return rs.state;
+    return rs;
+}
+
+inline int runstate(unsigned id) {
+    return runstate_info(id).state;
 }
 
 // Spins until vCPU id is in `state`; fails the test after `ns` nanoseconds.
