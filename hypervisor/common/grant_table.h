@@ -146,6 +146,15 @@ long set_version(const Caller& c, uint32_t version, uint32_t max_version, uint32
 // into mfns[0..nr_frames) (at most kMaxStatusFrames); GNTST_general_error for more than
 // the table has (a version 1 table has none).
 int16_t get_status_frames(const Caller& c, DomId dom, uint32_t nr_frames, uint64_t* mfns);
+// XENMEM_acquire_resource of domain dom's grant table (the caller's rights are checked by
+// the caller): for id XENMEM_resource_grant_table_id_shared / _status, how many frames the
+// resource has for a table limited to max_frames shared frames (0: no such id); and the
+// machine frames of frames [frame, frame + nr_frames) into mfns, the table grown to hold
+// them: nr_frames, or -EINVAL (past the limit, a status frame of a version 1 table, an
+// unknown id, no memory to grow).
+uint32_t resource_max_frames(uint32_t id, uint32_t max_frames);
+long acquire_frames(DomId dom, uint32_t id, uint32_t frame, uint32_t nr_frames,
+                    uint32_t max_frames, uint64_t* mfns);
 // GNTTABOP_swap_grant_ref on the caller's own table.
 int16_t swap_grant_ref(const Caller& c, uint32_t ref_a, uint32_t ref_b);
 

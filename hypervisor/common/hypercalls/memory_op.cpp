@@ -143,6 +143,8 @@ long do_memory_op(uint64_t a1, uint64_t a2, uint64_t, uint64_t, uint64_t) {
         return memop::add_to_physmap_batch(start_extent, arg, self);
     case xen::XENMEM_remove_from_physmap:
         return memop::remove_from_physmap(start_extent, arg, self);
+    case xen::XENMEM_acquire_resource:
+        return memop::acquire_resource(start_extent, arg, self);
 
     default:
         break;

@@ -35,6 +35,8 @@ long remove_from_physmap(uint64_t start_extent, uint64_t arg, Domain& self);
 // (the caller's own).
 long set_memory_map(uint64_t arg, Domain& self);
 long memory_map(uint64_t arg, Domain& self);
+// XENMEM_acquire_resource (control domain, of another domain's resource).
+long acquire_resource(uint64_t start_extent, uint64_t arg, Domain& self);
 // XENMEM_machphys_mfn_list / machphys_compat_mfn_list.
 long machphys_mfn_list(uint64_t arg);
 long machphys_compat_mfn_list(uint64_t arg);
