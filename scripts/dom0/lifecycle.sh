@@ -311,7 +311,7 @@ t_lc_block_attach() {
     XL_TIMEOUT=60 x block-attach lc format=raw,vdev=xvdb,access=rw,target=/tmp/hot.img || return 1
     wait_log lc 'XENON-DOMU: disk xvdb XENON-DISK-HOT-OK' 40 >/dev/null ||
         { x block-list lc; echo "the guest did not read xvdb's marker within 40 s"; return 1; }
-    x block-list lc | awk '$1 == 51728 && $3 == 4 { ok = 1 } END { exit !ok }' ||
+    x block-list lc | awk '$1 == 51728 && $4 == 4 { ok = 1 } END { exit !ok }' ||
         { x block-list lc; echo "block-list lc: no xvdb (51728) in state 4"; return 1; }
     echo "guest read XENON-DISK-HOT-OK from xvdb; $(x block-list lc | awk '$1 == 51728')"
 }
@@ -327,7 +327,7 @@ t_lc_block_detach() {
 
 t_lc_network_attach() {
     needs lc_marker || return 1
-    XL_TIMEOUT=60 x network-attach lc bridge=xenbr0,mac=00:16:3e:00:00:03 || return 1
+    XL_TIMEOUT=60 x network-attach lc bridge=xenbr0 mac=00:16:3e:00:00:03 || return 1
     wait_log lc 'XENON-DOMU: net eth0 ping' 60 >/dev/null || { x network-list lc; echo "no eth0 in the guest within 60 s"; return 1; }
     grep -aq 'XENON-DOMU: net eth0 ping 10.99.0.1 3/3' "$LOGD/guest-lc.log" ||
         { echo "$(grep -a 'net eth0 ping' "$LOGD/guest-lc.log" | tail -n1), want 3/3"; return 1; }
@@ -431,9 +431,9 @@ t_drv_ping() {
 
 t_drv_backends() {
     needs drv_create || return 1
-    x block-list drv | awk '$1 == 51712 && $3 == 4 { ok = 1 } END { exit !ok }' ||
+    x block-list drv | awk '$1 == 51712 && $4 == 4 { ok = 1 } END { exit !ok }' ||
         { x block-list drv; echo "block-list drv: no xvda (51712) in state 4"; return 1; }
-    x network-list drv | awk 'NR == 2 && $1 == 0 && $4 == 4 { ok = 1 } END { exit !ok }' ||
+    x network-list drv | awk 'NR == 2 && $1 == 0 && $5 == 4 { ok = 1 } END { exit !ok }' ||
         { x network-list drv; echo "network-list drv: no vif 0 in state 4"; return 1; }
     echo "xvda and vif 0 connected (state 4)"
 }
@@ -496,4 +496,11 @@ run drv_backends t_drv_backends
 run drv_destroy t_drv_destroy
 # Whatever is left (a step failed half-way) goes, so dom0 powers off cleanly.
 x list 2>/dev/null | awk 'NR > 2 { print $1 }' | while read -r d; do timeout 30 xl destroy "$d"; done
+# A failed step's story is often in xl's own logs and the guests' consoles: their ends
+# go to the console for whoever reads the log.
+if grep -q '^XENON-STEP [^ ]* FAIL' "$XENON_RESULTS"; then
+    for f in /var/log/xen/xl-*.log "$LOGD"/guest-*.log; do
+        [ -f "$f" ] && tail -n 25 "$f" | sed "s|^|    ${f##*/}: |"
+    done
+fi
 step scenario_done PASS "all steps ran in $SECONDS s"

@@ -20,6 +20,7 @@
 #include "host_support.h"
 #include "public/errno.h"
 #include "public/grant_table.h"
+#include "public/memory.h"
 #include "public/xen.h"
 
 namespace {
@@ -390,6 +391,44 @@ TEST_F(GrantTable, VersionsAndTheirErrors) {
     EXPECT_EQ(v, 1u);
     EXPECT_EQ(g_pool.size(), pool + 2); // both status frames back
     EXPECT_EQ(gnttab::status_frame(kDomA, 0), ~0ull);
+}
+
+TEST_F(GrantTable, AcquireResourceGivesFramesAndGrowsWithinTheLimit) {
+    using gnttab::acquire_frames;
+    using gnttab::resource_max_frames;
+    const uint32_t kShared = xen::XENMEM_resource_grant_table_id_shared;
+    const uint32_t kStatus = xen::XENMEM_resource_grant_table_id_status;
+    EXPECT_EQ(resource_max_frames(kShared, 32), 32u);
+    EXPECT_EQ(resource_max_frames(kStatus, 32), 4u); // 32 * 256 entries, 2048 a frame
+    EXPECT_EQ(resource_max_frames(kStatus, 4), 1u);
+    EXPECT_EQ(resource_max_frames(2, 32), 0u);
+    uint64_t mfns[8] = {};
+    EXPECT_EQ(acquire_frames(kDomA, kShared, 0, 1, 4, mfns), 1);
+    EXPECT_EQ(mfns[0], gnttab::shared_frame(kDomA, 0));
+    // Frames 2 and 3: the table grows to 4 frames; past the limit nothing changes.
+    EXPECT_EQ(acquire_frames(kDomA, kShared, 2, 2, 4, mfns), 2);
+    EXPECT_EQ(mfns[1], gnttab::shared_frame(kDomA, 3));
+    uint32_t nr, max;
+    gnttab::query_size(As(kDomA), kDomA, &nr, &max);
+    EXPECT_EQ(nr, 4u);
+    EXPECT_EQ(acquire_frames(kDomA, kShared, 3, 2, 4, mfns), -XEN_EINVAL);
+    EXPECT_EQ(acquire_frames(kDomA, kShared, 0, 0, 4, mfns), -XEN_EINVAL);
+    EXPECT_EQ(acquire_frames(kDomA, 2, 0, 1, 4, mfns), -XEN_EINVAL);
+    EXPECT_EQ(acquire_frames(9, kShared, 0, 1, 4, mfns), -XEN_EINVAL); // no such domain
+    // Status frames: none in version 1; in version 2 the ones the shared frames need,
+    // and a further one only if the limit allows the shared frames it takes.
+    EXPECT_EQ(acquire_frames(kDomA, kStatus, 0, 1, 64, mfns), -XEN_EINVAL);
+    uint32_t v;
+    EXPECT_EQ(gnttab::set_version(As(kDomA), 2, gnttab::kMaxVersion, &v), 0);
+    EXPECT_EQ(acquire_frames(kDomA, kStatus, 0, 1, 64, mfns), 1);
+    EXPECT_EQ(mfns[0], gnttab::status_frame(kDomA, 0));
+    EXPECT_EQ(acquire_frames(kDomA, kStatus, 1, 1, 12, mfns), -XEN_EINVAL); // needs 16
+    gnttab::query_size(As(kDomA), kDomA, &nr, &max);
+    EXPECT_EQ(nr, 4u);
+    EXPECT_EQ(acquire_frames(kDomA, kStatus, 1, 1, 16, mfns), 1);
+    EXPECT_EQ(mfns[0], gnttab::status_frame(kDomA, 1));
+    gnttab::query_size(As(kDomA), kDomA, &nr, &max);
+    EXPECT_EQ(nr, 16u);
 }
 
 // Version 2 entry `ref` of d's table, and its status entry.

@@ -44,12 +44,13 @@ long acquire_frames(DomId dom, uint32_t id, uint32_t frame, uint32_t nr_frames, 
         // A version 1 table has no status frames to give.
         if (t->version != 2 || last >= status_frames_for(max_frames))
             return -xen::XEN_EINVAL;
-        // Status frame `last` exists once there are enough shared frames to need it.
-        const unsigned want = unsigned((last + 1) * kStatusPerFrame / kEntriesPerFrameV2);
-        if (last >= t->nr_status && !grow(*t.get(), want < max_frames ? want : max_frames))
-            return -xen::XEN_EINVAL;
-        if (last >= t->nr_status)
-            return -xen::XEN_EINVAL;
+        // Status frame `last` exists once there are enough shared frames to need it; as
+        // in Xen, a table that would need more than its limit for that does not grow.
+        if (last >= t->nr_status) {
+            const uint64_t want = (last + 1) * kStatusPerFrame / kEntriesPerFrameV2;
+            if (want > max_frames || !grow(*t.get(), unsigned(want)) || last >= t->nr_status)
+                return -xen::XEN_EINVAL;
+        }
         for (uint32_t i = 0; i < nr_frames; i++)
             mfns[i] = t->status_mfn[frame + i];
         return nr_frames;

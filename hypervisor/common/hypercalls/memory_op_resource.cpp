@@ -33,6 +33,7 @@ uint32_t max_frames(const Domain& d, const xen::xen_mem_acquire_resource& r) {
 long acquire(Domain& d, const xen::xen_mem_acquire_resource& r, uint64_t* mfns) {
     switch (r.type) {
     case xen::XENMEM_resource_grant_table:
+        gnttab::init_arch_env(); // the first grant-table use may be this one
         return gnttab::acquire_frames(d.domid, r.id, uint32_t(r.frame), r.nr_frames,
                                       d.config.max_grant_frames, mfns);
     case xen::XENMEM_resource_ioreq_server:
