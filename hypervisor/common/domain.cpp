@@ -211,6 +211,23 @@ bool domain_keeps_xen_page(uint16_t domid, uint64_t mfn) {
     return d && d->shared_info_mfn == mfn; // free_domain frees it
 }
 
+namespace {
+// What keeps a dead domain's frames: the first few it still owns, with their counts, so
+// whoever reads the log can tell a backend's mapping from a leaked reference.
+void log_still_referenced(uint16_t domid) {
+    memory::FrameTable& ft = memory::frame_table();
+    unsigned shown = 0;
+    for (uint64_t mfn = 0; mfn < ft.frame_count() && shown < 8; mfn++) {
+        const memory::PageInfo* pg = ft.page(mfn);
+        if (pg->owner != domid || pg->state != memory::FrameState::allocated)
+            continue;
+        log_info("d%u:   mfn %#lx count %#lx type %#lx", domid, mfn, pg->count_info,
+                 pg->type_info);
+        shown++;
+    }
+}
+} // namespace
+
 void domain_kill(Domain& d) {
     DomainLife alive = DomainLife::alive;
     if (!__atomic_compare_exchange_n(&d.life, &alive, DomainLife::dying, false, __ATOMIC_ACQ_REL,
@@ -238,6 +255,7 @@ void domain_kill(Domain& d) {
     release_frames(d);
     log_info("d%u: dead, %lu pages still referenced", d.domid,
              __atomic_load_n(&d.tot_pages, __ATOMIC_RELAXED));
+    log_still_referenced(d.domid);
     __atomic_store_n(&d.life, DomainLife::dead, __ATOMIC_RELEASE);
     notify_domain_change();
     domain_put(d); // its own
