@@ -109,6 +109,26 @@ struct Env {
     // someone else: a copy into it, a writable map or unmap of it (log-dirty; nullptr:
     // nobody tracks).
     void (*dirtied)(uint64_t mfn);
+
+    // GNTTABOP_transfer's moves of a frame between domains (Xen's steal_page,
+    // assign_pages and guest_physmap_add_page for PV; domain_exists may be nullptr,
+    // then domain_live stands in).
+    // steal_frame: frame mfn leaves `from`, which must own it with nothing but its
+    // allocation holding it (no mapping, type, pin or grant, no hypervisor page): 0, the
+    // frame is nobody's and out of from's reservation; -EINVAL, nothing changed.
+    int (*steal_frame)(uint64_t mfn, DomId from);
+    // A stolen frame no domain gets (the transfer failed after the steal, as Xen loses
+    // it too): freed once no TLB can hold it.
+    void (*free_stolen_frame)(uint64_t mfn);
+    // Whether domain d exists, live or dying (Xen's rcu_lock_domain_by_id finds both).
+    bool (*domain_exists)(DomId d);
+    // Room in to's reservation for one more frame: 0; nonzero when it is dying, at its
+    // max_pages, or cannot take frames this way (not a PV domain).
+    int (*charge_frame)(DomId to);
+    void (*uncharge_frame)(DomId to);
+    // A stolen frame becomes to's (charged already) with its allocation reference, and
+    // its M2P entry becomes gpfn.
+    void (*assign_frame)(uint64_t mfn, DomId to, uint64_t gpfn);
 };
 
 // Installs the environment (tests install theirs). Must outlive its use.
@@ -158,12 +178,17 @@ long acquire_frames(DomId dom, uint32_t id, uint32_t frame, uint32_t nr_frames,
 // GNTTABOP_swap_grant_ref on the caller's own table.
 int16_t swap_grant_ref(const Caller& c, uint32_t ref_a, uint32_t ref_b);
 
-// GNTTABOP_transfer of frame mfn to domain `to`, into its grant `ref`. xenon cannot move
-// a frame from one domain to another yet (a domain's memory is released in allocation
-// blocks), so this checks the frame as Xen's steal_page does (GNTST_bad_page: not the
-// caller's, a hypervisor page, or referenced beyond its allocation) and the receiver
-// (GNTST_bad_domain), then refuses what Xen would go on with: GNTST_general_error, the
-// frame stays the caller's.
+// GNTTABOP_transfer (Xen 4.17's gnttab_transfer for a PV caller): the caller's frame mfn
+// moves to domain `to`, into its grant `ref`. In Xen's order: GNTST_bad_page for a frame
+// that does not exist or cannot be stolen (not the caller's, a hypervisor page, held by
+// anything but its allocation); the frame then leaves the caller (its reservation too,
+// and its TLBs are flushed), and any later refusal loses it, as in Xen: GNTST_bad_domain
+// for no such domain (DOMID_SELF included), GNTST_general_error for a receiver dying or
+// at its max_pages, or whose entry `ref` does not exist or is not exactly
+// GTF_accept_transfer for the caller. Otherwise the frame is the receiver's, its M2P
+// entry the frame number the entry held, which becomes mfn (version 1: frame; version
+// 2: full_page.frame), and the entry gains GTF_transfer_committed, then
+// GTF_transfer_completed.
 int16_t transfer(const Caller& c, uint64_t mfn, DomId to, uint32_t ref);
 
 // GNTTABOP_cache_flush (meant for Arm; x86 answers it too): 0 or a negative errno. The

@@ -167,4 +167,35 @@ void swap_entries(Table& t, uint32_t a, uint32_t b) {
     __atomic_store_n(v2_status(t, b), sa, __ATOMIC_RELEASE);
 }
 
+bool commit_transfer(Table& t, uint32_t ref, DomId from) {
+    uint32_t* combo = header_of(t, ref);
+    uint32_t cur = load(combo);
+    for (unsigned attempt = 0;; attempt++) {
+        if (static_cast<uint16_t>(cur) != xen::GTF_accept_transfer ||
+            static_cast<DomId>(cur >> 16) != from)
+            return false;
+        if (__atomic_compare_exchange_n(combo, &cur, cur | xen::GTF_transfer_committed, false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            return true;
+        if (attempt == 4)
+            return false; // the entry is unstable
+    }
+}
+
+uint64_t transfer_target(Table& t, uint32_t ref) {
+    if (t.version == 1)
+        return load(&v1(t, ref)->frame);
+    return load(&v2(t, ref)->full_page.frame);
+}
+
+void complete_transfer(Table& t, uint32_t ref, uint64_t mfn) {
+    if (t.version == 1)
+        __atomic_store_n(&v1(t, ref)->frame, static_cast<uint32_t>(mfn), __ATOMIC_RELEASE);
+    else
+        __atomic_store_n(&v2(t, ref)->full_page.frame, mfn, __ATOMIC_RELEASE);
+    // The frame is in place before the grantee can see the transfer completed.
+    auto* flags = reinterpret_cast<uint16_t*>(header_of(t, ref));
+    __atomic_fetch_or(flags, xen::GTF_transfer_completed, __ATOMIC_SEQ_CST);
+}
+
 } // namespace gnttab

@@ -151,6 +151,15 @@ int16_t set_status(Table& t, uint32_t ref, const Active& act, bool readonly, boo
 void reduce_status(Table& t, const Active& act, uint32_t ref, bool readonly);
 // GNTTABOP_swap_grant_ref's exchange of two entries (and their status).
 void swap_entries(Table& t, uint32_t a, uint32_t b);
+// GNTTABOP_transfer into (t, ref), ref < nr_entries(t) (Xen's gnttab_prepare_for_transfer):
+// the entry must be exactly GTF_accept_transfer (no other flag) made out to `from`; it
+// gains GTF_transfer_committed by compare-and-swap (a few attempts, as the guest may
+// rewrite it). False: refused, nothing changed.
+bool commit_transfer(Table& t, uint32_t ref, DomId from);
+// The frame number a committed entry names (where its grantee wants the frame).
+uint64_t transfer_target(Table& t, uint32_t ref);
+// The transfer is done: the entry's frame becomes mfn, then GTF_transfer_completed.
+void complete_transfer(Table& t, uint32_t ref, uint64_t mfn);
 // Status frames a version 2 table of nr_frames shared frames needs (Xen's
 // grant_to_status_frames).
 inline unsigned status_frames_for(unsigned nr_frames) {

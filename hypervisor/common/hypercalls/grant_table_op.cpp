@@ -10,9 +10,9 @@
 // TLBs flushed between removing the mappings and dropping the pins, as Xen does.
 //
 // Implemented: map_grant_ref, unmap_grant_ref, unmap_and_replace, setup_table,
-// query_size, copy, set_version (versions 1 and 2), get_version, get_status_frames,
-// swap_grant_ref, cache_flush; transfer checks its arguments but moves no frame
-// (grant_table.h). dump_table is gone from Xen 4.17: -ENOSYS on both.
+// query_size, transfer, copy, set_version (versions 1 and 2), get_version,
+// get_status_frames, swap_grant_ref, cache_flush. dump_table is gone from Xen 4.17:
+// -ENOSYS on both.
 #include "arch/guest_access.h"
 #include "arch/pv_hypercalls.h"
 #include "common/domain.h"

@@ -1,6 +1,7 @@
 // Grant mappings in a 64-bit PV guest's page tables (Xen's create_grant_pv_mapping and
 // replace_grant_pv_mapping), and the grant-table code's environment on x86: frames
-// through the direct map, shared grant frames from the page allocator, TLB flushes.
+// through the direct map, shared grant frames from the page allocator, TLB flushes, and
+// GNTTABOP_transfer's moves of a frame from one domain's reservation to another's.
 //
 // A grant's host mapping is an ordinary L1 entry of the calling vCPU's page tables,
 // written under the page-type code's entry lock (memory::exchange_l1_entry); the grant
@@ -17,9 +18,11 @@
 #include "common/domain.h"
 #include "common/grant_table.h"
 #include "common/memory/buddy.h"
+#include "common/memory/domain_frames.h"
 #include "common/memory/heap.h"
 #include "common/memory/page_type.h"
 #include "mm.h"
+#include "public/errno.h"
 #include "public/grant_table.h"
 
 static_assert(gnttab::kMaxVcpus >= kMaxVcpusPerDomain);
@@ -138,6 +141,33 @@ void flush_cache(uint64_t mfn, unsigned offset, unsigned length) {
     asm volatile("mfence" ::: "memory");
 }
 
+// GNTTABOP_transfer's frame moves (gnttab::Env): Xen's steal_page takes the frame out of
+// the giver's reservation, assign_pages puts it into the receiver's.
+int steal_for_transfer(uint64_t mfn, memory::DomId from) {
+    if (int rc = memory::steal_frame(mfn, from))
+        return rc;
+    domain_uncharge_pages(from, 1);
+    return 0;
+}
+
+bool domain_exists(memory::DomId id) {
+    return domain_lookup_any(id) != nullptr;
+}
+
+int charge_for_transfer(memory::DomId to) {
+    Domain* d = domain_lookup(to); // a dying domain takes no frame
+    if (!d)
+        return -xen::XEN_ESRCH;
+    if (d->arch.hvm)
+        return -xen::XEN_EOPNOTSUPP; // its frames live in a p2m xenon does not update here
+    return domain_charge_pages(to, 1);
+}
+
+void assign_transferred(uint64_t mfn, memory::DomId to, uint64_t gpfn) {
+    memory::assign_frames(memory::frame_table().page(mfn), 0, to);
+    m2p_set(mfn, gpfn);
+}
+
 constinit int g_env_state = 0; // 0: not installed, 1: being installed, 2: installed
 
 } // namespace
@@ -168,6 +198,12 @@ void gnttab::init_arch_env() {
     env.flush_tlb = flush_domain_tlb;
     env.flush_cache = flush_cache;
     env.dirtied = pv_mark_dirty_mfn;
+    env.steal_frame = steal_for_transfer;
+    env.free_stolen_frame = memory::free_stolen_frame;
+    env.domain_exists = domain_exists;
+    env.charge_frame = charge_for_transfer;
+    env.uncharge_frame = [](memory::DomId to) { domain_uncharge_pages(to, 1); };
+    env.assign_frame = assign_transferred;
     gnttab::init(env);
     __atomic_store_n(&g_env_state, 2, __ATOMIC_RELEASE);
 }
